@@ -1,0 +1,45 @@
+package com.benchsci.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ToolCacheTest {
+
+  private final ToolCache tools = ToolCache.standard();
+
+  @Test
+  void cfnGuardIsThePinnedVersionAndOutsideTheWorkTree() throws Exception {
+    Path guard = tools.cfnGuard();
+    assertThat(Files.isExecutable(guard)).isTrue();
+    assertThat(guard.toAbsolutePath().startsWith(Path.of("").toAbsolutePath().getParent())).isFalse();
+    assertThat(output(List.of(guard.toString(), "--version"))).contains("cfn-guard " + tools.version("cfn-guard"));
+  }
+
+  @Test
+  void cfnLintIsThePinnedVersion() throws Exception {
+    List<String> cmd = new ArrayList<>(tools.cfnLint());
+    cmd.add("--version");
+    assertThat(output(cmd)).isEqualTo("cfn-lint " + tools.version("cfn-lint"));
+  }
+
+  @Test
+  void motoServerRuns() throws Exception {
+    List<String> cmd = new ArrayList<>(tools.motoServer());
+    cmd.add("--help");
+    assertThat(output(cmd)).contains("--port");
+  }
+
+  private static String output(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(p.waitFor()).as("exit code of %s: %s", command, out).isZero();
+    return out;
+  }
+}
