@@ -62,23 +62,23 @@ class HostBootTest {
 
     Map<String, Object> parsed = CloudFormationYaml.load(template);
     StubIntrinsics intrinsics = new StubIntrinsics(parsed);
-    String resource = initResource(parsed);
-    Map<String, Object> metadata = child(child(parsed, "Resources"), resource);
-    metadata = child(metadata, "Metadata");
+    String id = initResource(parsed);
+    Map<String, Object> resource = child(child(parsed, "Resources"), id);
+    Map<String, Object> metadata = child(resource, "Metadata");
     @SuppressWarnings("unchecked")
     Map<String, Object> init = (Map<String, Object>) intrinsics.evaluate(metadata.get("AWS::CloudFormation::Init"),
-        resource + ".Metadata.AWS::CloudFormation::Init");
+        id + ".Metadata.AWS::CloudFormation::Init");
     Set<String> authentications = metadata.containsKey("AWS::CloudFormation::Authentication")
         ? child(metadata, "AWS::CloudFormation::Authentication").keySet() : Set.of();
     // Refuses unknown keys now, before anything boots.
-    CfnInitApplier applier = new CfnInitApplier(resource, init, authentications, jar);
-    healthCheck = userDataHealthCheck(intrinsics.string(
-        child(child(child(child(parsed, "Resources"), resource), "Properties"), "UserData").get("Fn::Base64"),
-        resource + ".Properties.UserData"));
+    CfnInitApplier applier = new CfnInitApplier(id, init, authentications, jar);
+    healthCheck = userDataHealthCheck(intrinsics.string(child(child(resource, "Properties"), "UserData")
+        .get("Fn::Base64"), id + ".Properties.UserData.Fn::Base64"));
 
     Path rootfs = DebianRootFs.cached();
     long booting = System.nanoTime();
-    host = NspawnContainer.boot(rootfs, "hello-host-test");
+    // A name of its own: concurrent builds on one machine must not share nspawn's per-machine state.
+    host = NspawnContainer.boot(rootfs, "hello-host-test-" + ProcessHandle.current().pid());
     System.out.printf("[host-boot] container up (PID 1 is %d here) in %.1f s%n", host.leader(), seconds(booting));
     applier.applyTo(host);
     awaitGreeting("the greeting on port 80 after cfn-init");

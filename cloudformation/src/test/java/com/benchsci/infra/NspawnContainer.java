@@ -30,7 +30,8 @@ final class NspawnContainer implements AutoCloseable {
   private final Path lower;
   private final Path dir;
   private final String name;
-  private Process nspawn;
+  /** setpriv, which becomes unshare, whose child becomes systemd-nspawn. */
+  private Process launcher;
   private long leader;
 
   private NspawnContainer(Path lower, Path dir, String name) {
@@ -51,12 +52,15 @@ final class NspawnContainer implements AutoCloseable {
       throw new UncheckedIOException("cannot create the container's overlay directories", e);
     }
     NspawnContainer container = new NspawnContainer(rootfs, dir, name);
+    boolean booted = false;
     try {
       container.start();
+      booted = true;
       return container;
-    } catch (RuntimeException e) {
-      container.close();
-      throw e;
+    } finally {
+      if (!booted) {
+        container.close(); // also when the boot timed out (an AssertionError)
+      }
     }
   }
 
@@ -69,7 +73,7 @@ final class NspawnContainer implements AutoCloseable {
         "sh", "-c", mount + " && exec systemd-nspawn --quiet -D " + dir.resolve("root")
             + " -b --register=no --keep-unit --private-network --console=pipe --machine=" + name);
     try {
-      nspawn = new ProcessBuilder(command)
+      launcher = new ProcessBuilder(command)
           .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nspawn.log").toFile()))
@@ -96,10 +100,11 @@ final class NspawnContainer implements AutoCloseable {
    * and already runs systemd (nspawn's own child is PID 1 too, but only until it executes systemd).
    */
   private long findLeader() {
-    if (!nspawn.isAlive()) {
-      throw new IllegalStateException("systemd-nspawn exited with " + nspawn.exitValue() + " before the container booted:\n" + log());
+    if (!launcher.isAlive()) {
+      throw new IllegalStateException("systemd-nspawn exited with " + launcher.exitValue() + " before the container"
+          + " booted:\n" + log());
     }
-    Optional<ProcessHandle> init = nspawn.descendants()
+    Optional<ProcessHandle> init = launcher.descendants()
         .filter(p -> p.info().command().map(c -> c.endsWith("/systemd")).orElse(false))
         .filter(p -> nsPids(p.pid()).endsWith(" 1"))
         .findFirst();
@@ -158,7 +163,7 @@ final class NspawnContainer implements AutoCloseable {
   void reboot() {
     exec(Duration.ofSeconds(10), "systemctl", "reboot");
     try {
-      if (!nspawn.waitFor(BOOT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      if (!launcher.waitFor(BOOT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         throw new IllegalStateException("the container did not go down within " + BOOT_TIMEOUT.toSeconds()
             + "s of systemctl reboot:\n" + log());
       }
@@ -166,8 +171,8 @@ final class NspawnContainer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the container rebooted", e);
     }
-    if (nspawn.exitValue() != 133) {
-      throw new IllegalStateException("systemd-nspawn exited with " + nspawn.exitValue()
+    if (launcher.exitValue() != 133) {
+      throw new IllegalStateException("systemd-nspawn exited with " + launcher.exitValue()
           + " after systemctl reboot, not with its reboot code 133:\n" + log());
     }
     start();
@@ -201,10 +206,14 @@ final class NspawnContainer implements AutoCloseable {
   /** Kills the container (the whole PID namespace goes with nspawn) and deletes its overlay. */
   @Override
   public void close() {
-    if (nspawn != null) {
-      nspawn.destroyForcibly();
+    if (launcher != null) {
+      // Kill nspawn, the init of unshare's PID namespace (the kernel then kills everything in it), so that unshare
+      // reaps it and exits; killing unshare first would leave nspawn a zombie for the machine's PID 1 to reap.
+      launcher.children().forEach(ProcessHandle::destroyForcibly);
       try {
-        nspawn.waitFor(30, TimeUnit.SECONDS);
+        if (!launcher.waitFor(30, TimeUnit.SECONDS)) {
+          launcher.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
