@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +39,6 @@ class HostBootTest {
   private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
   private final Path repo = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
-  private final Path template = repo.resolve("cloudformation/stack.yaml");
   private NspawnContainer host;
   private String healthCheck;
 
@@ -60,20 +54,11 @@ class HostBootTest {
     assertThat(jar).as("the app jar this build makes; build with ./mvnw verify, which packages vertx-app first")
         .isRegularFile();
 
-    Map<String, Object> parsed = CloudFormationYaml.load(template);
-    StubIntrinsics intrinsics = new StubIntrinsics(parsed);
-    String id = initResource(parsed);
-    Map<String, Object> resource = child(child(parsed, "Resources"), id);
-    Map<String, Object> metadata = child(resource, "Metadata");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> init = (Map<String, Object>) intrinsics.evaluate(metadata.get("AWS::CloudFormation::Init"),
-        id + ".Metadata.AWS::CloudFormation::Init");
-    Set<String> authentications = metadata.containsKey("AWS::CloudFormation::Authentication")
-        ? child(metadata, "AWS::CloudFormation::Authentication").keySet() : Set.of();
+    HostTemplate hostTemplate = HostTemplate.read(repo.resolve("cloudformation/stack.yaml"));
     // Refuses unknown keys now, before anything boots.
-    CfnInitApplier applier = new CfnInitApplier(id, init, authentications, jar);
-    healthCheck = userDataHealthCheck(intrinsics.string(child(child(resource, "Properties"), "UserData")
-        .get("Fn::Base64"), id + ".Properties.UserData.Fn::Base64"));
+    CfnInitApplier applier = new CfnInitApplier(hostTemplate.resource(), hostTemplate.init(),
+        hostTemplate.authentications(), jar);
+    healthCheck = hostTemplate.healthCheck();
 
     Path rootfs = DebianRootFs.cached();
     long booting = System.nanoTime();
@@ -204,60 +189,6 @@ class HostBootTest {
         + host.exec(CHECK_TIMEOUT, "systemctl", "status", "--no-pager", "--full", SERVICE).out()
         + "--- journalctl -u " + SERVICE + " (last 40) ---\n"
         + host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-n", "40", "-u", SERVICE).out();
-  }
-
-  // ---- reading the template ----
-
-  /** The one resource whose metadata has AWS::CloudFormation::Init. */
-  private String initResource(Map<String, Object> parsed) {
-    List<String> found = new ArrayList<>();
-    child(parsed, "Resources").forEach((id, resource) -> {
-      if (resource instanceof Map<?, ?> r && r.get("Metadata") instanceof Map<?, ?> m
-          && m.containsKey("AWS::CloudFormation::Init")) {
-        found.add(id);
-      }
-    });
-    assertThat(found).as("%s should have exactly one resource with AWS::CloudFormation::Init metadata", template)
-        .hasSize(1);
-    return found.get(0);
-  }
-
-  /**
-   * The UserData's local health check, as a script to run inside the host: the lines between the cfn-init call and
-   * the cfn-signal call, run after a cfn-init that succeeded (the applier just did its work), ending with the exit
-   * code that cfn-signal's {@code -e} would report.
-   */
-  static String userDataHealthCheck(String userData) {
-    List<String> lines = userData.lines().toList();
-    int init = onlyLineCalling(lines, "/opt/aws/bin/cfn-init");
-    int signal = onlyLineCalling(lines, "/opt/aws/bin/cfn-signal");
-    Matcher exit = Pattern.compile("\\s-e\\s+(\\S+)").matcher(lines.get(signal));
-    if (init > signal || !exit.find()) {
-      throw new IllegalArgumentException("UserData should call cfn-init, then check, then cfn-signal -e <status>;"
-          + " found:\n" + userData);
-    }
-    return "true # cfn-init succeeded\n" + String.join("\n", lines.subList(init + 1, signal)) + "\nexit " + exit.group(1)
-        + "\n";
-  }
-
-  private static int onlyLineCalling(List<String> lines, String program) {
-    List<Integer> found = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).strip().startsWith(program + " ")) {
-        found.add(i);
-      }
-    }
-    if (found.size() != 1) {
-      throw new IllegalArgumentException("UserData should call " + program + " exactly once, found " + found.size());
-    }
-    return found.get(0);
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> child(Map<String, Object> parent, String key) {
-    Object value = parent.get(key);
-    assertThat(value).as("%s: %s should be a mapping", template, key).isInstanceOf(Map.class);
-    return (Map<String, Object>) value;
   }
 
   private static double seconds(long since) {
