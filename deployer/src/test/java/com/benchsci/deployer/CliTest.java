@@ -25,8 +25,16 @@ class CliTest {
 
   @Test
   void aMissingTemplateIsOneErrorLineAndExitOne() {
-    assertThat(run("--templates", dir.toString())).isEqualTo(1);
+    String rules = Path.of(System.getProperty("repo.root"), "guard-rules").toString();
+    assertThat(run("--templates", dir.toString(), "--rules", rules)).isEqualTo(1);
     assertThat(err.toString().trim()).isEqualTo("ERROR: template not found: " + dir.resolve("bootstrap.yaml"));
+  }
+
+  @Test
+  void missingPolicyRulesAreOneErrorLine() {
+    assertThat(run("--rules", dir.resolve("nowhere").toString())).isEqualTo(1);
+    assertThat(err.toString().trim()).isEqualTo("ERROR: cfn-guard rules not found: " + dir.resolve("nowhere")
+        + " (run from the repository root or set --rules)");
   }
 
   @Test

@@ -147,12 +147,19 @@ class DeploymentMotoTest {
   }
 
   @Test
-  void aFailedCheckStopsTheDeployBeforeAnyCall() throws IOException {
-    TemplateCheck policy = template -> template.endsWith("stack.yaml")
-        ? List.of(template + ": WebSecurityGroup: rule ingress_only_policy_ports") : List.of();
-    Run run = deploy(templates("stack.yaml"), true, List.of(policy));
-    assertThat(run.error()).hasMessageContaining("nothing was sent to AWS");
-    assertThat(run.output()).contains("WebSecurityGroup: rule ingress_only_policy_ports");
+  void aTemplateViolatingThePolicyIsRefusedBeforeAnyCall() throws IOException {
+    Path repo = Path.of(System.getProperty("repo.root"));
+    Path templates = Files.createDirectories(dir.resolve("cloudformation"));
+    for (String file : List.of("bootstrap.yaml", "bootstrap-local.json", "stack-local.json")) {
+      Files.copy(repo.resolve("cloudformation").resolve(file), templates.resolve(file));
+    }
+    String stack = Files.readString(repo.resolve("cloudformation/stack.yaml"));
+    assertThat(stack).contains("CidrIp: 104.154.0.0/15");
+    Files.writeString(templates.resolve("stack.yaml"), stack.replace("CidrIp: 104.154.0.0/15", "CidrIp: 0.0.0.0/0"));
+
+    Run run = deploy(templates, true, Cli.checks(repo.resolve("guard-rules")));
+    assertThat(run.error()).hasMessageContaining("stack.yaml fails").hasMessageContaining("nothing was sent to AWS");
+    assertThat(run.output()).contains("resource WebSecurityGroup violates", "SG_INGRESS_POLICY", "[FIX]");
     assertThat(proxy.requests()).isZero();
   }
 
