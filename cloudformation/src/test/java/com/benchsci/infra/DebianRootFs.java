@@ -50,7 +50,8 @@ final class DebianRootFs {
       System.out.println("[host-boot] installing " + HOST_PACKAGES + " with apt-get");
       try {
         Cmd.runShowingProgress("[apt] ", BUILD_TIMEOUT, List.of("apt-get", "update", "-q"));
-        List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
+        List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends",
+            "-o", "Dpkg::Use-Pty=0")); // no percentage lines from dpkg
         install.addAll(HOST_PACKAGES);
         Cmd.runShowingProgress("[apt] ", BUILD_TIMEOUT, install);
       } catch (RuntimeException e) {
