@@ -127,6 +127,8 @@ class HostBootTest {
   @Order(6)
   void killMinusNineOfTheJvmBringsTheGreetingBack() {
     String pid = mainPid();
+    // Never kill -9 0: inside the container that still means "my process group", which includes this build.
+    assertThat(pid).as("%s should have a main process to kill%n%s", SERVICE, diagnostics()).matches("[1-9][0-9]*");
     // The shell's own kill: minbase has no procps. SIGKILL straight to the JVM, as an OOM killer or a crash would.
     Cmd.Result kill = host.sh(CHECK_TIMEOUT, "kill -9 " + pid);
     assertThat(kill.ok()).as("kill -9 %s: %s", pid, kill.describe()).isTrue();

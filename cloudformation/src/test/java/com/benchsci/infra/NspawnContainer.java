@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
 final class NspawnContainer implements AutoCloseable {
 
   private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
+  private static final String DIR_PREFIX = "hello-host-boot-";
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final Path lower;
@@ -42,9 +44,10 @@ final class NspawnContainer implements AutoCloseable {
 
   /** Boots a new container on an overlay of {@code rootfs}; its writable layer lives in a fresh temp directory. */
   static NspawnContainer boot(Path rootfs, String name) {
+    deleteLeftovers();
     Path dir;
     try {
-      dir = Files.createTempDirectory("hello-host-boot-");
+      dir = Files.createTempDirectory(DIR_PREFIX + ProcessHandle.current().pid() + "-");
       for (String sub : List.of("upper", "work", "root")) {
         Files.createDirectory(dir.resolve(sub));
       }
@@ -61,6 +64,20 @@ final class NspawnContainer implements AutoCloseable {
       if (!booted) {
         container.close(); // also when the boot timed out (an AssertionError)
       }
+    }
+  }
+
+  /**
+   * Deletes the overlay directories of test JVMs that were killed: their containers died with them (see above), but
+   * nobody deleted their directories. The directory name holds the JVM's PID.
+   */
+  private static void deleteLeftovers() {
+    try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      entries.filter(p -> p.getFileName().toString().matches(Pattern.quote(DIR_PREFIX) + "\\d+-.*"))
+          .filter(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString().split("-")[3])).isEmpty())
+          .forEach(DebianRootFs::deleteTree);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the temp directory", e);
     }
   }
 
@@ -150,7 +167,8 @@ final class NspawnContainer implements AutoCloseable {
   }
 
   private List<String> nsenter(String... argv) {
-    List<String> command = new ArrayList<>(List.of("nsenter", "-t", Long.toString(leader), "-a", "-r", "-w", "--",
+    // setsid: a session of its own, so no signal sent inside (kill -9 0, say) can reach this build's process group.
+    List<String> command = new ArrayList<>(List.of("setsid", "nsenter", "-t", Long.toString(leader), "-a", "-r", "-w", "--",
         "env", "-i", "PATH=" + PATH, "LANG=C.UTF-8", "HOME=/root"));
     command.addAll(List.of(argv));
     return command;
