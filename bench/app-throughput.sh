@@ -44,6 +44,10 @@ if [[ ! -x "$VENV/bin/gunicorn" ]]; then
 fi
 "$VENV/bin/python" -c 'import flask' 2>/dev/null || die "Flask is not importable from $VENV (needs python3-flask)"
 
+for port in "$VERTX_PORT" "$FLASK_PORT"; do
+  ! curl -s -o /dev/null "http://127.0.0.1:$port/" || die "port $port is already in use: stop what runs there first"
+done
+
 echo "building vertx-app/target/vertx-app.jar..."
 ./mvnw -q -pl vertx-app package -DskipTests
 
