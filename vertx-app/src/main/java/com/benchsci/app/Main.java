@@ -48,7 +48,7 @@ public final class Main {
           .await();
     } catch (Exception e) {
       vertx.close();
-      fail("cannot start: " + e.getMessage());
+      fail(e.getMessage());
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "graceful-stop"));
