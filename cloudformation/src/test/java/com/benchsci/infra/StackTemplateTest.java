@@ -36,7 +36,7 @@ class StackTemplateTest {
   @Test
   void cfnInitUsesOnlyTheStandardSections() {
     assertThat(keys(TemplateNode.at(STACK, INIT)))
-        .containsExactly("packages", "groups", "users", "files", "commands", "services");
+        .containsExactly("packages", "files", "commands", "services");
     assertThat(keys(TemplateNode.at(STACK, "Resources", "WebServer", "Metadata", "AWS::CloudFormation::Init")))
         .containsExactly("config");
   }
