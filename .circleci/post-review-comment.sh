@@ -28,15 +28,16 @@ pr="${CIRCLE_PULL_REQUEST##*/}"
 [[ "$pr" =~ ^[0-9]+$ ]] || fail "cannot read a pull request number from CIRCLE_PULL_REQUEST=$CIRCLE_PULL_REQUEST"
 repo="$api/repos/$CIRCLE_PROJECT_USERNAME/$CIRCLE_PROJECT_REPONAME"
 
-github() { # METHOD URL [JSON_BODY]
-  local args=(--silent --show-error --fail-with-body --retry 3 --retry-all-errors -X "$1" "$2"
+github() { # METHOD URL [JSON_BODY]; prints the response, fails with GitHub's answer
+  local args=(--silent --show-error --fail-with-body --retry 3 -X "$1" "$2"
     -H "Authorization: Bearer $GITHUB_TOKEN" -H 'Accept: application/vnd.github+json'
     -H 'X-GitHub-Api-Version: 2022-11-28')
   if [[ $# -ge 3 ]]; then
-    curl "${args[@]}" -H 'Content-Type: application/json' --data-binary "$3"
-  else
-    curl "${args[@]}"
+    args+=(-H 'Content-Type: application/json' --data-binary "$3")
   fi
+  local response
+  response="$(curl "${args[@]}")" || fail "GitHub refused $1 $2: $response"
+  printf '%s' "$response"
 }
 
 text="$(cat "$review")"
