@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,29 +129,44 @@ class CircleCiReviewCommentTest {
     return file;
   }
 
-  private record Result(int exitCode, String output) {}
+  /** Exit code and combined output of a script run. */
+  record Result(int exitCode, String output) {}
 
   private Result post(Path review) throws Exception {
     return run(review, Map.of());
   }
 
   private Result run(Path review, Map<String, String> overrides) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), review.toString()).redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    env.put("GITHUB_API_URL", "http://127.0.0.1:" + server.getAddress().getPort());
-    env.put("GITHUB_TOKEN", TOKEN);
-    env.put("CIRCLE_PULL_REQUEST", "https://github.com/acme/hello/pull/7");
-    env.put("CIRCLE_PROJECT_USERNAME", "acme");
-    env.put("CIRCLE_PROJECT_REPONAME", "hello");
-    env.put("CIRCLE_SHA1", "abc1234");
+    Map<String, String> env = new HashMap<>(Map.of(
+        "GITHUB_API_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
+        "GITHUB_TOKEN", TOKEN,
+        "CIRCLE_PULL_REQUEST", "https://github.com/acme/hello/pull/7",
+        "CIRCLE_PROJECT_USERNAME", "acme",
+        "CIRCLE_PROJECT_REPONAME", "hello",
+        "CIRCLE_SHA1", "abc1234"));
     env.putAll(overrides);
+    return runScript(SCRIPT, env, review.toString());
+  }
+
+  /** Runs a script with bash, these variables added to the environment (null removes one), until it exits. */
+  static Result runScript(Path script, Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    env.forEach((name, value) -> {
+      if (value == null) {
+        builder.environment().remove(name);
+      } else {
+        builder.environment().put(name, value);
+      }
+    });
     Process process = builder.start();
     process.getOutputStream().close();
     String output;
     try (InputStream in = process.getInputStream()) {
       output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("script finished").isTrue();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s finished", script.getFileName()).isTrue();
     return new Result(process.exitValue(), output);
   }
 
