@@ -91,6 +91,10 @@ class CircleCiConfigReferencesTest {
       }
       for (Map.Entry<String, JsonNode> entry : entries) {
         String job = entry.getKey();
+        String executor = entry.getValue().path("executor").asText("");
+        if (!executor.isEmpty() && !executor.contains("/") && !config.path("executors").has(executor)) {
+          problems.add(where + ": job " + job + " runs on executor " + executor + ", which is not defined");
+        }
         if (job.contains("/")) {
           requireOrb(problems, where, job, orbs);
         } else if (!config.path("jobs").has(job)) {
@@ -425,6 +429,14 @@ class CircleCiConfigReferencesTest {
     breakIt.accept(config);
     assertThat(problems(".circleci/continue.yml", config)).as("problems for %s", what)
         .anySatisfy(problem -> assertThat(problem).contains(expected));
+  }
+
+  @Test
+  void anOrbJobOnAnUndefinedExecutorIsReported() {
+    JsonNode setup = setupConfig().deepCopy();
+    ((ObjectNode) pathFilter(setup)).put("executor", "bsae");
+    assertThat(problems(".circleci/config.yml", setup)).containsExactly(
+        ".circleci/config.yml: workflow setup: job path-filtering/filter runs on executor bsae, which is not defined");
   }
 
   @Test
