@@ -55,6 +55,8 @@ class CircleCiConfigReferencesTest {
   private static final Pattern MAVEN_CALL = Pattern.compile("\\./mvnw((?:[ \\t]+[^\\s;&|]+)*)");
   /** A path that a command runs from the repository: ./anything, or a file under .circleci/. */
   private static final Pattern RUN_PATH = Pattern.compile("(?<![\\w./*-])(\\./[\\w.][\\w./-]*|\\.circleci/[\\w./-]+)");
+  /** The command word of a shell command (line start or after ;, &&, ||, |) when it is a relative path. */
+  private static final Pattern COMMAND_WORD = Pattern.compile("(?m)(?:^|[;&|])\\s*([\\w.-]+/[\\w./-]+)");
   private static final Pattern PINNED_ORB = Pattern.compile("[\\w-]+/[\\w-]+@\\d+\\.\\d+\\.\\d+");
   private static final Pattern PINNED_IMAGE = Pattern.compile("[\\w./-]+:\\d[\\w.-]*");
 
@@ -185,13 +187,21 @@ class CircleCiConfigReferencesTest {
         }
       }
     }
+    Set<String> run = new TreeSet<>();
     Matcher path = RUN_PATH.matcher(oneLine);
     while (path.find()) {
-      Path file = REPO.resolve(path.group(1)).normalize();
+      run.add(path.group(1));
+    }
+    Matcher commandWord = COMMAND_WORD.matcher(oneLine);
+    while (commandWord.find()) {
+      run.add(commandWord.group(1));
+    }
+    for (String script : run) {
+      Path file = REPO.resolve(script).normalize();
       if (!Files.isRegularFile(file)) {
-        problems.add(where + ": runs " + path.group(1) + ", which does not exist in the repository");
+        problems.add(where + ": runs " + script + ", which does not exist in the repository");
       } else if (!Files.isExecutable(file)) {
-        problems.add(where + ": runs " + path.group(1) + ", which is not executable");
+        problems.add(where + ": runs " + script + ", which is not executable");
       }
     }
   }
@@ -405,6 +415,8 @@ class CircleCiConfigReferencesTest {
             c -> setRun(c, "deploy", 2, "./mvnw -B verify -Dtest='!com/benchsci/ap/**'")),
         broken("a script that does not exist", ".circleci/smoke-test.sh",
             c -> setRun(c, "deploy", 3, ".circleci/smoke-test.sh hello-host")),
+        broken("a repository script run by a relative path that does not exist", "bench/no-such.sh",
+            c -> setRun(c, "deploy", 3, "echo start && bench/no-such.sh")),
         broken("a repository file run that is not executable", "not executable",
             c -> setRun(c, "deploy", 3, ".circleci/continue.yml hello-host")),
         broken("an orb pinned to a major version only", "not pinned",
