@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -38,6 +39,9 @@ public final class Cli implements Callable<Integer> {
   @Option(names = "--templates", defaultValue = "cloudformation",
       description = "Folder of bootstrap.yaml, stack.yaml and their <name>-<env>.json parameter files.")
   Path templates;
+
+  @Option(names = "--rules", defaultValue = "guard-rules", description = "Folder of the cfn-guard policy rules.")
+  Path rules;
 
   @Option(names = "--app-jar", defaultValue = "vertx-app/target/vertx-app.jar", description = "The app to deploy.")
   Path appJar;
@@ -75,7 +79,8 @@ public final class Cli implements Callable<Integer> {
     Deployment.Settings settings = new Deployment.Settings(templates, env.name(), appJar, execute,
         Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName());
     try {
-      new Deployment(settings, checks(), out).run(() -> prod ? AwsTarget.aws() : AwsTarget.emulator(emulator(out)));
+      new Deployment(settings, checks(rules), out)
+          .run(() -> prod ? AwsTarget.aws() : AwsTarget.emulator(emulator(out)));
       return 0;
     } catch (DeployException e) {
       out.flush();
@@ -92,8 +97,16 @@ public final class Cli implements Callable<Integer> {
   }
 
   /** cfn-lint and the cfn-guard policy rules, run on each template before anything reaches AWS. */
-  static List<TemplateCheck> checks() {
-    return List.of();
+  static List<TemplateCheck> checks(Path rules) {
+    if (!Files.isDirectory(rules)) {
+      throw new DeployException("cfn-guard rules not found: " + rules
+          + " (run from the repository root or set --rules)");
+    }
+    LintCheck lint = LintCheck.standard();
+    GuardCheck guard = new GuardCheck(ToolCache.standard().cfnGuard(), rules);
+    return List.of(
+        template -> lint.check(template).stream().map(Object::toString).toList(),
+        template -> guard.validate(template).stream().map(Object::toString).toList());
   }
 
   private URI emulator(PrintWriter out) {

@@ -262,7 +262,8 @@ final class StackDeployer {
     try {
       return cfn.describeStacks(r -> r.stackName(stackName)).stacks().stream().findFirst().orElse(null);
     } catch (CloudFormationException e) {
-      if (e.awsErrorDetails() != null && String.valueOf(e.awsErrorDetails().errorMessage()).contains("does not exist")) {
+      String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+      if (message != null && message.contains("does not exist")) {
         return null;
       }
       throw e;

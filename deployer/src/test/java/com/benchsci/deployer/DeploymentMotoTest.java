@@ -56,17 +56,22 @@ class DeploymentMotoTest {
   record Run(String output, DeployException error) {}
 
   @Test
-  void firstDeployCreatesTheStacksAndTheSecondChangesNothing() throws IOException {
-    Path templates = templates("stack.yaml");
+  void firstDeployOfTheRealTemplatesAppliesThePolicyAndTheSecondChangesNothing() throws IOException {
+    Path templates = Path.of(System.getProperty("repo.root"), "cloudformation");
     Run first = deploy(templates, true, List.of());
     assertThat(first.error()).isNull();
     assertThat(first.output())
-        .contains("Changes to stack hello-host (3):")
         .containsPattern("Add +WebSecurityGroup +AWS::EC2::SecurityGroup")
         .contains("Stack hello-host is CREATE_COMPLETE")
         .containsPattern("CREATE_COMPLETE +AWS::CloudFormation::Stack +hello-host")
         .containsPattern("The app would be reached at http://[0-9.]+/");
-    assertThat(ingressOf("WebSecurityGroup")).containsExactlyInAnyOrder("tcp 80-80 0.0.0.0/0", "tcp 443-443 0.0.0.0/0");
+    String vpcCidr;
+    try (Ec2Client ec2 = ec2()) {
+      vpcCidr = ec2.describeVpcs(r -> r.vpcIds(physicalId(Deployment.APP_STACK, "Vpc"))).vpcs().get(0).cidrBlock();
+    }
+    assertThat(ingressOf("WebSecurityGroup")).containsExactlyInAnyOrder(
+        "tcp 80-80 0.0.0.0/0", "tcp 443-443 0.0.0.0/0", "icmp -1--1 0.0.0.0/0", "tcp 22-22 104.154.0.0/15",
+        "tcp 0-65535 " + vpcCidr, "udp 0-65535 " + vpcCidr);
     try (S3Client s3 = direct.s3()) {
       String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
       assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).extracting(o -> o.key())
@@ -142,12 +147,19 @@ class DeploymentMotoTest {
   }
 
   @Test
-  void aFailedCheckStopsTheDeployBeforeAnyCall() throws IOException {
-    TemplateCheck policy = template -> template.endsWith("stack.yaml")
-        ? List.of(template + ": WebSecurityGroup: rule ingress_only_policy_ports") : List.of();
-    Run run = deploy(templates("stack.yaml"), true, List.of(policy));
-    assertThat(run.error()).hasMessageContaining("nothing was sent to AWS");
-    assertThat(run.output()).contains("WebSecurityGroup: rule ingress_only_policy_ports");
+  void aTemplateViolatingThePolicyIsRefusedBeforeAnyCall() throws IOException {
+    Path repo = Path.of(System.getProperty("repo.root"));
+    Path templates = Files.createDirectories(dir.resolve("cloudformation"));
+    for (String file : List.of("bootstrap.yaml", "bootstrap-local.json", "stack-local.json")) {
+      Files.copy(repo.resolve("cloudformation").resolve(file), templates.resolve(file));
+    }
+    String stack = Files.readString(repo.resolve("cloudformation/stack.yaml"));
+    assertThat(stack).contains("CidrIp: 104.154.0.0/15");
+    Files.writeString(templates.resolve("stack.yaml"), stack.replace("CidrIp: 104.154.0.0/15", "CidrIp: 0.0.0.0/0"));
+
+    Run run = deploy(templates, true, Cli.checks(repo.resolve("guard-rules")));
+    assertThat(run.error()).hasMessageContaining("stack.yaml fails").hasMessageContaining("nothing was sent to AWS");
+    assertThat(run.output()).contains("resource WebSecurityGroup violates", "SG_INGRESS_POLICY", "[FIX]");
     assertThat(proxy.requests()).isZero();
   }
 
@@ -188,14 +200,18 @@ class DeploymentMotoTest {
 
   private static Set<String> ingressOf(String logicalId) {
     String groupId = physicalId(Deployment.APP_STACK, logicalId);
-    try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(direct.endpoint()).region(direct.region())
-        .credentialsProvider(direct.credentials()).build()) {
+    try (Ec2Client ec2 = ec2()) {
       List<IpPermission> rules = ec2.describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups().get(0)
           .ipPermissions();
       return rules.stream().flatMap(p -> p.ipRanges().stream()
               .map(range -> p.ipProtocol() + " " + p.fromPort() + "-" + p.toPort() + " " + range.cidrIp()))
           .collect(Collectors.toSet());
     }
+  }
+
+  private static Ec2Client ec2() {
+    return Ec2Client.builder().endpointOverride(direct.endpoint()).region(direct.region())
+        .credentialsProvider(direct.credentials()).build();
   }
 
   private static String physicalId(String stack, String logicalId) {
