@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Throughput of the Vert.x app against the original Flask app (gunicorn, 2 workers), side by side at the same wrk load
+# on 127.0.0.1. Prints requests/s, their ratio, p99 latency, peak RSS and the Vert.x app's start-to-first-200 time.
+# Not a test: it prints figures. Targets: >= 10x Flask's requests/s at no more peak RSS than gunicorn's processes
+# together; first 200 within 250 ms of process start.
+#   bench/app-throughput.sh            (env: DURATION=10s CONNECTIONS=32 THREADS=1 WARMUP=3s)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-1}
+VERTX_PORT=${VERTX_PORT:-18080}
+FLASK_PORT=${FLASK_PORT:-18081}
+# The host's JVM flags (the systemd unit in cloudformation/stack.yaml uses the same).
+JVM_FLAGS=(-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -Xss512k
+  -XX:+ExitOnOutOfMemoryError -Xshare:auto)
+VENV="$HOME/.cache/hello-host/bench-venv"
+WORK=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+die() { echo "app-throughput: $*" >&2; exit 1; }
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)..."
+  { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >"$WORK/apt.log" 2>&1 \
+    || die "could not install wrk with apt-get (see the log below)$(printf '\n'; tail -5 "$WORK/apt.log")"
+fi
+if [[ ! -x "$VENV/bin/gunicorn" ]]; then
+  echo "installing gunicorn into $VENV (Flask comes from the system Python)..."
+  python3 -m venv --system-site-packages "$VENV"
+  # Offline: pip's configured local index answers; a public index that is unreachable must not stall the run.
+  "$VENV/bin/pip" install -q --retries 0 --timeout 5 gunicorn >"$WORK/pip.log" 2>&1 \
+    || die "pip could not install gunicorn offline into $VENV: $(tail -1 "$WORK/pip.log")"
+fi
+"$VENV/bin/python" -c 'import flask' 2>/dev/null || die "Flask is not importable from $VENV (needs python3-flask)"
+
+echo "building vertx-app/target/vertx-app.jar..."
+./mvnw -q -pl vertx-app package -DskipTests
+
+# Waits until GET / answers 200 (nothing else: the first 200 is the figure we want).
+wait_for_200() {
+  local url=$1 deadline=$((SECONDS + 30))
+  until [[ $(curl -s -o /dev/null -w '%{http_code}' "$url" || true) == 200 ]]; do
+    ((SECONDS < deadline)) || die "$url did not answer 200 within 30 s"
+  done
+}
+
+# Sum of VmRSS over a process and its descendants, in KiB.
+tree_rss_kib() {
+  local pids_of_tree=("$1") sum=0 child pid
+  while read -r child; do pids_of_tree+=("$child"); done < <(pgrep -P "$1" || true)
+  for pid in "${pids_of_tree[@]}"; do
+    sum=$((sum + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+  done
+  echo "$sum"
+}
+
+# Samples the tree's RSS every 50 ms while $2 (a pid) lives; writes the peak to $3.
+sample_peak_rss() {
+  local root=$1 watched=$2 out=$3 peak=0 now
+  while kill -0 "$watched" 2>/dev/null; do
+    now=$(tree_rss_kib "$root")
+    ((now > peak)) && peak=$now
+    sleep 0.05
+  done
+  echo "$peak" >"$out"
+}
+
+# Runs wrk (warm-up, then the measured run) against $1; leaves its output in $2.
+load() {
+  local url=$1 out=$2
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$out"
+}
+
+rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+p99() { awk '$1 == "99%" {print $2}' "$1"; }
+
+echo "starting the Vert.x app with the host's JVM flags..."
+start_ns=$(date +%s%N)
+HTTP_PORT=$VERTX_PORT java "${JVM_FLAGS[@]}" -jar vertx-app/target/vertx-app.jar >"$WORK/vertx.out" 2>"$WORK/vertx.err" &
+vertx_pid=$!
+pids+=("$vertx_pid")
+wait_for_200 "http://127.0.0.1:$VERTX_PORT/"
+first_200_ms=$((($(date +%s%N) - start_ns) / 1000000))
+
+echo "starting the Flask app under gunicorn (2 workers)..."
+"$VENV/bin/gunicorn" --workers 2 --bind "127.0.0.1:$FLASK_PORT" --chdir bench flask_app:app \
+  >"$WORK/gunicorn.log" 2>&1 &
+gunicorn_pid=$!
+pids+=("$gunicorn_pid")
+wait_for_200 "http://127.0.0.1:$FLASK_PORT/"
+
+echo "load: wrk -t$THREADS -c$CONNECTIONS, $WARMUP warm-up then $DURATION measured, one server at a time..."
+load "http://127.0.0.1:$VERTX_PORT/" "$WORK/vertx.wrk" &
+wrk_pid=$!
+sample_peak_rss "$vertx_pid" "$wrk_pid" "$WORK/vertx.peak" &
+wait "$wrk_pid"; wait $!
+load "http://127.0.0.1:$FLASK_PORT/" "$WORK/flask.wrk" &
+wrk_pid=$!
+sample_peak_rss "$gunicorn_pid" "$wrk_pid" "$WORK/flask.peak" &
+wait "$wrk_pid"; wait $!
+
+# The JVM's own high-water mark is exact; gunicorn's is the sampled peak of its processes summed.
+vertx_peak=$(awk '/^VmHWM:/ {print $2}' "/proc/$vertx_pid/status")
+flask_peak=$(cat "$WORK/flask.peak")
+vertx_rps=$(rps "$WORK/vertx.wrk")
+flask_rps=$(rps "$WORK/flask.wrk")
+grep -q 'Socket errors\|Non-2xx' "$WORK/vertx.wrk" "$WORK/flask.wrk" && grep -H 'Socket errors\|Non-2xx' "$WORK"/*.wrk
+
+printf '\n%-22s %14s %14s\n' "" "vert.x" "flask+gunicorn"
+printf '%-22s %14s %14s\n' "requests/s" "$vertx_rps" "$flask_rps"
+printf '%-22s %14s %14s\n' "p99 latency" "$(p99 "$WORK/vertx.wrk")" "$(p99 "$WORK/flask.wrk")"
+printf '%-22s %14s %14s\n' "peak RSS (MiB)" "$((vertx_peak / 1024))" "$((flask_peak / 1024))"
+printf '%-22s %14s\n' "start to first 200" "${first_200_ms} ms"
+awk -v v="$vertx_rps" -v f="$flask_rps" 'BEGIN {printf "throughput ratio        %.1fx (target >= 10x)\n", v / f}'
+echo "access-log lines written by the Vert.x app: $(($(wc -l <"$WORK/vertx.out") - 1))"

@@ -1,0 +1,155 @@
+package com.benchsci.app;
+
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Serves the greeting on HTTP and, when a certificate is configured, on HTTPS. */
+public final class HelloVerticle extends VerticleBase {
+  static final String GREETING = "Hello World from BenchSci!";
+  static final String HTML = "text/html; charset=utf-8";
+  static final String TEXT = "text/plain; charset=utf-8";
+  static final String JSON = "application/json";
+
+  // Built once: every response reuses the same bytes.
+  private static final Buffer PAGE = Buffer.buffer("""
+      <!DOCTYPE html>
+      <html lang="en">
+      <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+      <title>BenchSci</title></head>
+      <body><h1>%s</h1></body>
+      </html>
+      """.formatted(GREETING));
+  private static final Buffer HEALTH = Buffer.buffer("{\"status\":\"UP\"}\n");
+  private static final String ALLOWED = "GET, HEAD";
+
+  // Requests still running when SIGTERM arrives get this long to finish before their connections are cut.
+  static final int SHUTDOWN_GRACE_SECONDS = 3;
+
+  private final Config config;
+  private final Optional<PemKeyCertOptions> keyCert;
+  private final List<HttpServer> servers = new ArrayList<>();
+
+  /** {@code keyCert} is the certificate read by {@link Config#readKeyCert}, present exactly when HTTPS is configured. */
+  public HelloVerticle(Config config, Optional<PemKeyCertOptions> keyCert) {
+    this.config = config;
+    this.keyCert = keyCert;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = router();
+    List<Future<HttpServer>> listening = new ArrayList<>();
+    listening.add(listen(router, hardened(), config.httpPort()));
+    config.https().ifPresent(https -> listening.add(
+        listen(router, hardened().setSsl(true).setKeyCertOptions(keyCert.orElseThrow()), https.port())));
+    return Future.all(listening);
+  }
+
+  /** Stops accepting, lets in-flight requests finish (bounded), then closes the connections. */
+  @Override
+  public Future<?> stop() {
+    return Future.all(servers.stream().map(s -> s.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)).toList());
+  }
+
+  /** The port the HTTP listener got (useful when HTTP_PORT is 0). */
+  public int httpPort() {
+    return servers.get(0).actualPort();
+  }
+
+  /** The port the HTTPS listener got. */
+  public int httpsPort() {
+    return servers.get(1).actualPort();
+  }
+
+  private Future<HttpServer> listen(Router router, HttpServerOptions options, int port) {
+    HttpServer server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(this::rejectMalformed);
+    servers.add(server);
+    return server.listen(port);
+  }
+
+  /**
+   * Limits that keep a hostile or broken client cheap: headers over 8 KiB get 431, a request line over 4 KiB gets
+   * 414, a connection silent for 30 s is closed. Compression and HTTP/2 stay off: nothing here needs them.
+   */
+  private static HttpServerOptions hardened() {
+    return new HttpServerOptions()
+        .setMaxHeaderSize(8 * 1024)
+        .setMaxInitialLineLength(4 * 1024)
+        .setIdleTimeout(30)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setCompressionSupported(false);
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(AccessLog::handle);
+    getOrHead(router.route("/")).handler(ctx -> send(ctx, 200, HTML, PAGE));
+    getOrHead(router.route("/hello")).handler(ctx -> send(ctx, 200, HTML, PAGE));
+    getOrHead(router.route("/health")).handler(ctx -> send(ctx, 200, JSON, HEALTH));
+    router.errorHandler(404, ctx -> send(ctx, 404, TEXT, Buffer.buffer("Not Found\n")));
+    router.errorHandler(405, ctx -> {
+      ctx.response().putHeader(HttpHeaders.ALLOW, ALLOWED);
+      send(ctx, 405, TEXT, Buffer.buffer("Method Not Allowed\n"));
+    });
+    router.errorHandler(500, ctx -> send(ctx, 500, TEXT, Buffer.buffer("Internal Server Error\n")));
+    return router;
+  }
+
+  private static Route getOrHead(Route route) {
+    return route.method(HttpMethod.GET).method(HttpMethod.HEAD);
+  }
+
+  /** Content-Length is set explicitly so HEAD answers carry it too, as they would for GET. */
+  private static void send(RoutingContext ctx, int status, String contentType, Buffer body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+        .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()))
+        .end(body);
+  }
+
+  /**
+   * Requests the HTTP decoder could not parse never reach the router: answer them with the fitting status and a short
+   * body, then close the connection, since the rest of its byte stream cannot be trusted.
+   */
+  private void rejectMalformed(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = 400;
+    String body = "Bad Request\n";
+    if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      body = "Request Header Fields Too Large\n";
+    } else if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      body = "URI Too Long\n";
+    }
+    long start = System.nanoTime();
+    HttpServerResponse response = request.response();
+    AccessLog.secure(response);
+    response.setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, TEXT)
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(body)
+        .onComplete(done -> {
+          AccessLog.print(request, response, start);
+          request.connection().close();
+        });
+  }
+}
