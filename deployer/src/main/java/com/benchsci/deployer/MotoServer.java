@@ -108,8 +108,13 @@ public final class MotoServer implements AutoCloseable {
   }
 
   private boolean answers() {
+    return answers(endpoint());
+  }
+
+  /** Whether a moto server answers at {@code endpoint} (used to reuse one left running by an earlier deploy). */
+  public static boolean answers(URI endpoint) {
     try {
-      HttpURLConnection c = (HttpURLConnection) endpoint().resolve("/moto-api/").toURL().openConnection();
+      HttpURLConnection c = (HttpURLConnection) endpoint.resolve("/moto-api/").toURL().openConnection();
       c.setConnectTimeout(500);
       c.setReadTimeout(2000);
       return c.getResponseCode() > 0;

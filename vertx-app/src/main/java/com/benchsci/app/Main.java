@@ -38,9 +38,9 @@ public final class Main {
       fail("cannot start: " + e.getMessage());
       return;
     }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "graceful-stop"));
     String https = config.https().map(h -> ", https port " + h.port()).orElse("");
     System.out.println("listening on http port " + config.httpPort() + https);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "graceful-stop"));
   }
 
   /**

@@ -1,0 +1,74 @@
+package com.benchsci.deployer;
+
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Where the deploy goes: real AWS through the default credential and region chains, or an emulator endpoint with
+ * dummy credentials. Both get the same clients, so the local deploy exercises the prod code path.
+ */
+record AwsTarget(URI endpoint, Region region, AwsCredentialsProvider credentials) {
+
+  /** Retries beyond the SDK default: a deploy makes many calls and CloudFormation throttles readily. */
+  private static final int MAX_ATTEMPTS = 8;
+
+  static AwsTarget aws() {
+    Region region;
+    try {
+      region = DefaultAwsRegionProviderChain.builder().build().getRegion();
+    } catch (SdkClientException e) {
+      throw new DeployException("no AWS region configured: set AWS_REGION (or a region in the AWS profile)", e);
+    }
+    return new AwsTarget(null, region, DefaultCredentialsProvider.builder().build());
+  }
+
+  /** An AWS API emulator such as moto: any credentials are accepted, so fixed dummy ones are used. */
+  static AwsTarget emulator(URI endpoint) {
+    String region = System.getenv("AWS_REGION");
+    return new AwsTarget(endpoint, Region.of(region == null || region.isBlank() ? "us-east-1" : region),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+  }
+
+  boolean isEmulator() {
+    return endpoint != null;
+  }
+
+  String describe() {
+    return isEmulator() ? "emulator at " + endpoint + " (" + region.id() + ")" : "AWS " + region.id();
+  }
+
+  CloudFormationClient cloudFormation() {
+    var builder = CloudFormationClient.builder().region(region).credentialsProvider(credentials)
+        .overrideConfiguration(overrides());
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    return builder.build();
+  }
+
+  S3Client s3() {
+    var builder = S3Client.builder().region(region).credentialsProvider(credentials)
+        .overrideConfiguration(overrides());
+    if (endpoint != null) {
+      // An emulator on 127.0.0.1 has no per-bucket host names.
+      builder.endpointOverride(endpoint).forcePathStyle(true);
+    }
+    return builder.build();
+  }
+
+  private static ClientOverrideConfiguration overrides() {
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+        .build();
+  }
+}

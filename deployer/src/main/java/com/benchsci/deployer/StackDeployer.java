@@ -1,0 +1,272 @@
+package com.benchsci.deployer;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.Change;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackEvent;
+
+/**
+ * Deploys one template to one stack through a change set: classify the stack, create the change set, show it,
+ * execute exactly that change set (or only review it), follow the events to the end. Whatever happens, the change
+ * set it created does not outlive the run, nor does a placeholder stack of a CREATE change set never executed.
+ */
+final class StackDeployer {
+
+  /** How a deploy of one stack ended when it did not fail. */
+  enum Kind { CHANGED, NO_CHANGES, REVIEWED }
+
+  record Result(Kind kind, ChangeTable changes, String note) {}
+
+  /** {@code changeSetName} is unique per run (commit and time); it doubles as the client token. */
+  record Options(boolean execute, Duration waitLimit, boolean terminationProtection, String changeSetName) {}
+
+  private static final List<String> NO_CHANGE_REASONS =
+      List.of("didn't contain changes", "No updates are to be performed");
+
+  private final CloudFormationClient cfn;
+  private final PrintWriter out;
+  private final Options options;
+
+  StackDeployer(CloudFormationClient cfn, PrintWriter out, Options options) {
+    this.cfn = cfn;
+    this.out = out;
+    this.options = options;
+  }
+
+  Result deploy(String stackName, Template template, Map<String, String> parameters) {
+    StackState state = StackState.of(status(stackName));
+    if (state == StackState.BUSY) {
+      if (!options.execute()) {
+        throw new DeployException("stack " + stackName + " is " + status(stackName)
+            + ": review it again when that operation has finished");
+      }
+      out.printf("Stack %s is %s: waiting for that operation to finish first.%n", stackName, status(stackName));
+      followUntilSettled(stackName, new EventStream(cfn, stackName, out));
+      state = StackState.of(status(stackName));
+    }
+    switch (state) {
+      case ROLLBACK_STUCK -> throw new DeployException("stack " + stackName + " is UPDATE_ROLLBACK_FAILED: fix the"
+          + " cause in its events, then run: aws cloudformation continue-update-rollback --stack-name " + stackName
+          + " --region " + cfn.serviceClientConfiguration().region().id());
+      case BROKEN, BUSY -> throw new DeployException("stack " + stackName + " is " + status(stackName)
+          + " and cannot take a change set; see: aws cloudformation describe-stack-events --stack-name " + stackName);
+      case RECREATE -> {
+        if (!options.execute()) {
+          String note = "Stack " + stackName + " is ROLLBACK_COMPLETE (its first create failed): the deploy will"
+              + " delete it and create it again.";
+          out.println(note);
+          return new Result(Kind.REVIEWED, new ChangeTable(List.of()), note);
+        }
+        out.printf("Stack %s is ROLLBACK_COMPLETE (its first create failed): deleting it, then creating it again.%n",
+            stackName);
+        deleteStack(stackName);
+        state = StackState.CREATE;
+      }
+      default -> { }
+    }
+    ChangeSetType type = state == StackState.UPDATE ? ChangeSetType.UPDATE : ChangeSetType.CREATE;
+    return throughChangeSet(stackName, template, parameters, type);
+  }
+
+  private Result throughChangeSet(String stackName, Template template, Map<String, String> parameters,
+      ChangeSetType type) {
+    String name = options.changeSetName();
+    out.printf("Creating %s change set %s for stack %s from %s%n", type, name, stackName, template.file());
+    try {
+      cfn.createChangeSet(r -> r.stackName(stackName).changeSetName(name).clientToken(name)
+          .changeSetType(type).templateBody(template.body())
+          .parameters(parameters.entrySet().stream()
+              .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build())
+              .toList())
+          .capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM)
+          .description("hello-host deploy " + name));
+    } catch (CloudFormationException e) {
+      cleanUp(stackName, name, type);
+      if (isNoChange(e.awsErrorDetails().errorMessage())) {
+        return noChanges(stackName);
+      }
+      throw new DeployException("cannot create a change set for stack " + stackName + ": "
+          + e.awsErrorDetails().errorMessage(), e);
+    }
+    try {
+      return reviewAndExecute(stackName, name, type);
+    } catch (RuntimeException e) {
+      cleanUp(stackName, name, type);
+      throw e;
+    }
+  }
+
+  private Result reviewAndExecute(String stackName, String name, ChangeSetType type) {
+    DescribeChangeSetResponse created = awaitChangeSet(stackName, name);
+    if ("FAILED".equals(created.statusAsString())) {
+      if (isNoChange(created.statusReason())) {
+        cleanUp(stackName, name, type);
+        return noChanges(stackName);
+      }
+      throw new DeployException("change set " + name + " for stack " + stackName + " failed: "
+          + created.statusReason());
+    }
+    List<Change> changes = cfn.describeChangeSetPaginator(
+            r -> r.stackName(stackName).changeSetName(name).includePropertyValues(true))
+        .stream().flatMap(page -> page.changes().stream()).toList();
+    ChangeTable table = ChangeTable.of(changes);
+    out.printf("Changes to stack %s (%d):%n%s", stackName, table.rows().size(), table.console());
+    if (!options.execute()) {
+      cleanUp(stackName, name, type);
+      out.printf("Review only: change set %s deleted, nothing executed.%n", name);
+      return new Result(Kind.REVIEWED, table, "");
+    }
+    execute(stackName, name, type);
+    return new Result(Kind.CHANGED, table, "");
+  }
+
+  private void execute(String stackName, String name, ChangeSetType type) {
+    // Execute only what was just shown: a change set that went stale meanwhile is refused, not executed.
+    String execution = cfn.describeChangeSet(r -> r.stackName(stackName).changeSetName(name)).executionStatusAsString();
+    if (!"AVAILABLE".equals(execution)) {
+      throw new DeployException("change set " + name + " of stack " + stackName + " is " + execution
+          + ", not AVAILABLE (stale or already used): nothing executed; run the deploy again");
+    }
+    EventStream events = new EventStream(cfn, stackName, out);
+    events.skipExisting();
+    out.printf("Executing change set %s on stack %s%n", name, stackName);
+    try {
+      cfn.executeChangeSet(r -> r.stackName(stackName).changeSetName(name).clientRequestToken(name));
+    } catch (CloudFormationException e) {
+      events.poll();
+      throw new DeployException("executing change set " + name + " on stack " + stackName + " failed: "
+          + e.awsErrorDetails().errorMessage(), e);
+    }
+    String finalStatus = followUntilSettled(stackName, events);
+    if (StackState.outcome(finalStatus) == StackState.Outcome.FAILED) {
+      List<StackEvent> causes = events.rootCauses();
+      out.println("Root cause" + (causes.size() == 1 ? "" : "s") + ":");
+      causes.forEach(e -> out.println("  " + EventStream.describe(e)));
+      if (causes.isEmpty()) {
+        out.println("  (no failed resource event; see aws cloudformation describe-stack-events --stack-name "
+            + stackName + ")");
+      }
+      throw new DeployException("stack " + stackName + " ended " + finalStatus + " after "
+          + events.elapsed().toSeconds() + "s" + (causes.isEmpty() ? "" : ": " + EventStream.describe(causes.get(0))));
+    }
+    out.printf("Stack %s is %s after %ds.%n", stackName, finalStatus, events.elapsed().toSeconds());
+    // AWS removes an executed change set itself; an emulator may keep it listed.
+    deleteChangeSetIfPresent(stackName, name);
+    if (type == ChangeSetType.CREATE && options.terminationProtection()) {
+      protect(stackName);
+    }
+  }
+
+  /** Follows the events until the stack leaves *_IN_PROGRESS or the wait limit is reached. */
+  private String followUntilSettled(String stackName, EventStream events) {
+    Instant deadline = Instant.now().plus(options.waitLimit());
+    Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
+    while (true) {
+      events.poll();
+      String status = status(stackName);
+      if (status == null) {
+        return "DELETE_COMPLETE";
+      }
+      if (StackState.outcome(status) != StackState.Outcome.RUNNING) {
+        return status;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new DeployException("stopped waiting after " + options.waitLimit().toMinutes() + " min: stack "
+            + stackName + " is still " + status + "; follow it with: aws cloudformation describe-stack-events"
+            + " --stack-name " + stackName);
+      }
+      backoff.pause();
+    }
+  }
+
+  private DescribeChangeSetResponse awaitChangeSet(String stackName, String name) {
+    try {
+      cfn.waiter().waitUntilChangeSetCreateComplete(r -> r.stackName(stackName).changeSetName(name),
+          w -> w.backoffStrategyV2(BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(10)))
+              .waitTimeout(options.waitLimit()));
+    } catch (SdkException e) {
+      // The waiter gives up on FAILED too; the status reason below tells "no changes" from a real failure.
+    }
+    DescribeChangeSetResponse response = cfn.describeChangeSet(r -> r.stackName(stackName).changeSetName(name));
+    if (!"CREATE_COMPLETE".equals(response.statusAsString()) && !"FAILED".equals(response.statusAsString())) {
+      throw new DeployException("change set " + name + " of stack " + stackName + " is still "
+          + response.statusAsString() + " after " + options.waitLimit().toMinutes() + " min");
+    }
+    return response;
+  }
+
+  private Result noChanges(String stackName) {
+    out.printf("No changes to stack %s.%n", stackName);
+    return new Result(Kind.NO_CHANGES, new ChangeTable(List.of()), "");
+  }
+
+  private static boolean isNoChange(String reason) {
+    return reason != null && NO_CHANGE_REASONS.stream().anyMatch(reason::contains);
+  }
+
+  /** Deletes the change set and, for a CREATE that never ran, the REVIEW_IN_PROGRESS stack it made. */
+  private void cleanUp(String stackName, String changeSet, ChangeSetType type) {
+    deleteChangeSetIfPresent(stackName, changeSet);
+    if (type == ChangeSetType.CREATE && "REVIEW_IN_PROGRESS".equals(status(stackName))) {
+      cfn.deleteStack(r -> r.stackName(stackName));
+      out.printf("Deleted the placeholder stack %s (REVIEW_IN_PROGRESS) of the unexecuted CREATE change set.%n",
+          stackName);
+    }
+  }
+
+  private void deleteChangeSetIfPresent(String stackName, String changeSet) {
+    boolean listed = status(stackName) != null && cfn.listChangeSetsPaginator(r -> r.stackName(stackName))
+        .summaries().stream().anyMatch(s -> changeSet.equals(s.changeSetName()));
+    if (listed) {
+      cfn.deleteChangeSet(r -> r.stackName(stackName).changeSetName(changeSet));
+    }
+  }
+
+  private void deleteStack(String stackName) {
+    cfn.deleteStack(r -> r.stackName(stackName));
+    cfn.waiter().waitUntilStackDeleteComplete(r -> r.stackName(stackName),
+        w -> w.backoffStrategyV2(BackoffStrategy.exponentialDelay(Duration.ofSeconds(1), Duration.ofSeconds(15)))
+            .waitTimeout(options.waitLimit()));
+    out.printf("Deleted stack %s.%n", stackName);
+  }
+
+  private void protect(String stackName) {
+    try {
+      cfn.updateTerminationProtection(r -> r.stackName(stackName).enableTerminationProtection(true));
+      out.printf("Termination protection enabled on stack %s.%n", stackName);
+    } catch (SdkException e) {
+      out.printf("WARNING: termination protection not enabled on stack %s (the endpoint refused: %s)%n", stackName,
+          e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** The stack's status, or null when it does not exist. */
+  String status(String stackName) {
+    Stack stack = find(stackName);
+    return stack == null ? null : stack.stackStatusAsString();
+  }
+
+  Stack find(String stackName) {
+    try {
+      return cfn.describeStacks(r -> r.stackName(stackName)).stacks().stream().findFirst().orElse(null);
+    } catch (CloudFormationException e) {
+      String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+      if (message != null && message.contains("does not exist")) {
+        return null;
+      }
+      throw e;
+    }
+  }
+}

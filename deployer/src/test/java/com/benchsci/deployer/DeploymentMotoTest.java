@@ -1,0 +1,242 @@
+package com.benchsci.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The deployer against a real moto server, through a proxy that can inject faults. */
+class DeploymentMotoTest {
+
+  private static final AtomicInteger RUNS = new AtomicInteger();
+  private static MotoServer moto;
+  private static FaultProxy proxy;
+  private static AwsTarget direct;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void startMoto() throws IOException {
+    moto = MotoServer.start(ToolCache.standard(), Path.of("target/moto-deployment-test.log"));
+    proxy = new FaultProxy(moto.endpoint());
+    direct = AwsTarget.emulator(moto.endpoint());
+  }
+
+  @AfterAll
+  static void stopMoto() {
+    proxy.close();
+    moto.close();
+  }
+
+  @BeforeEach
+  void emptyAccount() {
+    moto.reset();
+    proxy.reset();
+  }
+
+  record Run(String output, DeployException error) {}
+
+  @Test
+  void firstDeployOfTheRealTemplatesAppliesThePolicyAndTheSecondChangesNothing() throws IOException {
+    Path templates = Path.of(System.getProperty("repo.root"), "cloudformation");
+    Run first = deploy(templates, true, List.of());
+    assertThat(first.error()).isNull();
+    assertThat(first.output())
+        .containsPattern("Add +WebSecurityGroup +AWS::EC2::SecurityGroup")
+        .contains("Stack hello-host is CREATE_COMPLETE")
+        .containsPattern("CREATE_COMPLETE +AWS::CloudFormation::Stack +hello-host")
+        .containsPattern("The app would be reached at http://[0-9.]+/");
+    String vpcCidr;
+    try (Ec2Client ec2 = ec2()) {
+      vpcCidr = ec2.describeVpcs(r -> r.vpcIds(physicalId(Deployment.APP_STACK, "Vpc"))).vpcs().get(0).cidrBlock();
+    }
+    assertThat(ingressOf("WebSecurityGroup")).containsExactlyInAnyOrder(
+        "tcp 80-80 0.0.0.0/0", "tcp 443-443 0.0.0.0/0", "icmp -1--1 0.0.0.0/0", "tcp 22-22 104.154.0.0/15",
+        "tcp 0-65535 " + vpcCidr, "udp 0-65535 " + vpcCidr);
+    try (S3Client s3 = direct.s3()) {
+      String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).extracting(o -> o.key())
+          .containsExactly(ArtifactStore.keyFor(appJar()));
+    }
+
+    Run second = deploy(templates, true, List.of());
+    assertThat(second.error()).isNull();
+    assertThat(second.output())
+        .contains("No changes to stack hello-host-bootstrap.", "No changes to stack hello-host.", "already in")
+        .doesNotContain("Executing");
+    assertThat(changeSets(Deployment.BOOTSTRAP_STACK)).isEmpty();
+    assertThat(changeSets(Deployment.APP_STACK)).isEmpty();
+  }
+
+  @Test
+  void aFailingChangeSetIsCleanedUpWithItsPlaceholderStack() throws IOException {
+    Run run = deploy(templates("failing-stack.yaml"), true, List.of());
+    assertThat(run.error()).hasMessageContaining("executing change set").hasMessageContaining("vpc-00000000");
+    assertThat(stackNames()).containsExactly(Deployment.BOOTSTRAP_STACK);
+    assertThat(changeSets(Deployment.BOOTSTRAP_STACK)).isEmpty();
+  }
+
+  @Test
+  void aStackLeftRollbackCompleteIsDeletedAndCreatedAgain() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String before = stackId(Deployment.APP_STACK);
+    // moto never fails a create, so the proxy reports the state a failed first create leaves on AWS.
+    proxy.rewriteDescribeStacksUntilDelete(body -> body.contains("<StackName>hello-host</StackName>")
+        ? body.replace("<StackStatus>CREATE_COMPLETE</StackStatus>", "<StackStatus>ROLLBACK_COMPLETE</StackStatus>")
+        : body);
+
+    Run run = deploy(templates, true, List.of());
+    assertThat(run.error()).isNull();
+    assertThat(run.output()).contains("Stack hello-host is ROLLBACK_COMPLETE (its first create failed): deleting it",
+        "Deleted stack hello-host.", "Creating CREATE change set", "Stack hello-host is CREATE_COMPLETE");
+    assertThat(stackId(Deployment.APP_STACK)).isNotEqualTo(before);
+  }
+
+  @Test
+  void throttlingAndUnavailableAnswersAreRetried() throws IOException {
+    proxy.failNextCloudFormationCalls(List.of(FaultProxy.Fault.throttling(), FaultProxy.Fault.unavailable(),
+        FaultProxy.Fault.throttling(), FaultProxy.Fault.unavailable()));
+    Run run = deploy(templates("stack.yaml"), true, List.of());
+    assertThat(run.error()).isNull();
+    assertThat(proxy.faultsServed()).isEqualTo(4);
+    assertThat(run.output()).contains("Stack hello-host is CREATE_COMPLETE");
+  }
+
+  @Test
+  void aReviewRendersTheChangesAndLeavesNothingBehind() throws IOException {
+    Path templates = templates("stack.yaml");
+    Run firstReview = deploy(templates, false, List.of());
+    assertThat(firstReview.error()).isNull();
+    assertThat(Files.readString(dir.resolve("review.md")))
+        .contains("| Add | ArtifactBucket | AWS::S3::Bucket | - |")
+        .contains("Not reviewed: it needs the artifact bucket of hello-host-bootstrap");
+    assertThat(stackNames()).as("placeholder stacks of the CREATE change sets").isEmpty();
+
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    Files.writeString(templates.resolve("stack.yaml"), Files.readString(templates.resolve("stack.yaml")).replace(
+        "CidrIp: 0.0.0.0/0}\n  ElasticIp",
+        "CidrIp: 0.0.0.0/0}\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 104.154.0.0/15}\n"
+            + "  ElasticIp"));
+    Run review = deploy(templates, false, List.of());
+    assertThat(review.error()).isNull();
+    assertThat(Files.readString(dir.resolve("review.md")))
+        .contains("### Stack `hello-host-bootstrap`\n\nNo changes.")
+        .contains("| Modify | WebSecurityGroup | AWS::EC2::SecurityGroup |");
+    assertThat(changeSets(Deployment.APP_STACK)).isEmpty();
+    assertThat(ingressOf("WebSecurityGroup")).as("nothing executed").hasSize(2);
+  }
+
+  @Test
+  void aTemplateViolatingThePolicyIsRefusedBeforeAnyCall() throws IOException {
+    Path repo = Path.of(System.getProperty("repo.root"));
+    Path templates = Files.createDirectories(dir.resolve("cloudformation"));
+    for (String file : List.of("bootstrap.yaml", "bootstrap-local.json", "stack-local.json")) {
+      Files.copy(repo.resolve("cloudformation").resolve(file), templates.resolve(file));
+    }
+    String stack = Files.readString(repo.resolve("cloudformation/stack.yaml"));
+    assertThat(stack).contains("CidrIp: 104.154.0.0/15");
+    Files.writeString(templates.resolve("stack.yaml"), stack.replace("CidrIp: 104.154.0.0/15", "CidrIp: 0.0.0.0/0"));
+
+    Run run = deploy(templates, true, Cli.checks(repo.resolve("guard-rules")));
+    assertThat(run.error()).hasMessageContaining("stack.yaml fails").hasMessageContaining("nothing was sent to AWS");
+    assertThat(run.output()).contains("resource WebSecurityGroup violates", "SG_INGRESS_POLICY", "[FIX]");
+    assertThat(proxy.requests()).isZero();
+  }
+
+  private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks) throws IOException {
+    StringWriter text = new StringWriter();
+    PrintWriter out = new PrintWriter(text, true);
+    Deployment.Settings settings = new Deployment.Settings(templates, "local", appJar(), execute,
+        Duration.ofMinutes(2), false, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet());
+    try {
+      new Deployment(settings, checks, out).run(() -> AwsTarget.emulator(proxy.endpoint()));
+      return new Run(text.toString(), null);
+    } catch (DeployException e) {
+      return new Run(text.toString(), e);
+    }
+  }
+
+  private Path appJar() throws IOException {
+    Path jar = dir.resolve("app.jar");
+    if (!Files.exists(jar)) {
+      Files.writeString(jar, "not really a jar, but bytes with a digest");
+    }
+    return jar;
+  }
+
+  private Path templates(String stack) throws IOException {
+    Path target = Files.createDirectories(dir.resolve("cloudformation"));
+    copy("bootstrap.yaml", target.resolve("bootstrap.yaml"));
+    copy("stack-local.json", target.resolve("stack-local.json"));
+    copy(stack, target.resolve("stack.yaml"));
+    return target;
+  }
+
+  private static void copy(String resource, Path to) throws IOException {
+    try (InputStream in = DeploymentMotoTest.class.getResourceAsStream("/templates/" + resource)) {
+      Files.write(to, in.readAllBytes());
+    }
+  }
+
+  private static Set<String> ingressOf(String logicalId) {
+    String groupId = physicalId(Deployment.APP_STACK, logicalId);
+    try (Ec2Client ec2 = ec2()) {
+      List<IpPermission> rules = ec2.describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups().get(0)
+          .ipPermissions();
+      return rules.stream().flatMap(p -> p.ipRanges().stream()
+              .map(range -> p.ipProtocol() + " " + p.fromPort() + "-" + p.toPort() + " " + range.cidrIp()))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  private static Ec2Client ec2() {
+    return Ec2Client.builder().endpointOverride(direct.endpoint()).region(direct.region())
+        .credentialsProvider(direct.credentials()).build();
+  }
+
+  private static String physicalId(String stack, String logicalId) {
+    try (CloudFormationClient cfn = direct.cloudFormation()) {
+      return cfn.describeStackResource(r -> r.stackName(stack).logicalResourceId(logicalId))
+          .stackResourceDetail().physicalResourceId();
+    }
+  }
+
+  private static String stackId(String stack) {
+    try (CloudFormationClient cfn = direct.cloudFormation()) {
+      return cfn.describeStacks(r -> r.stackName(stack)).stacks().get(0).stackId();
+    }
+  }
+
+  private static List<String> stackNames() {
+    try (CloudFormationClient cfn = direct.cloudFormation()) {
+      return cfn.describeStacks().stacks().stream().map(s -> s.stackName()).toList();
+    }
+  }
+
+  private static List<String> changeSets(String stack) {
+    try (CloudFormationClient cfn = direct.cloudFormation()) {
+      return cfn.listChangeSets(r -> r.stackName(stack)).summaries().stream()
+          .map(s -> s.changeSetName() + " " + s.executionStatusAsString()).toList();
+    }
+  }
+}
