@@ -34,8 +34,12 @@ final class DebianRootFs {
    */
   static final List<String> PACKAGES = List.of(
       "systemd", "systemd-sysv", "dbus", "curl", "openssl", "ca-certificates", "openjdk-17-jre-headless");
-  /** Host tools this needs, as Debian packages: they are installed with apt-get when missing. */
-  static final List<String> HOST_PACKAGES = List.of("debootstrap", "systemd-container");
+  /**
+   * Host tools this needs, as Debian packages, installed with apt-get when missing. The keyring lets debootstrap verify
+   * Debian's archive on any host (Ubuntu, as on CircleCI's machine executor, does not have it by default).
+   */
+  static final List<String> HOST_PACKAGES = List.of("debootstrap", "systemd-container", "debian-archive-keyring");
+  private static final String KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
 
@@ -58,14 +62,15 @@ final class DebianRootFs {
         return "cannot install " + HOST_PACKAGES + ": " + e.getMessage();
       }
       if (missingHostTools()) {
-        return "systemd-nspawn or debootstrap still missing after apt-get install " + HOST_PACKAGES;
+        return "systemd-nspawn, debootstrap or " + KEYRING + " still missing after apt-get install " + HOST_PACKAGES;
       }
     }
     return null;
   }
 
   private static boolean missingHostTools() {
-    return !Cmd.run(Duration.ofSeconds(10), List.of("sh", "-c", "command -v systemd-nspawn && command -v debootstrap")).ok();
+    return !Cmd.run(Duration.ofSeconds(10), List.of("sh", "-c",
+        "command -v systemd-nspawn && command -v debootstrap && test -s " + KEYRING)).ok();
   }
 
   /** The cached root file system, built first when there is none for the current recipe. */
@@ -102,7 +107,7 @@ final class DebianRootFs {
     System.out.println("[host-boot] building the Debian " + SUITE + " root file system in " + rootfs
         + " with debootstrap (once; takes a few minutes)");
     try {
-      Cmd.runShowingProgress("[debootstrap] ", BUILD_TIMEOUT, List.of("debootstrap", "--variant=minbase",
+      Cmd.runShowingProgress("[debootstrap] ", BUILD_TIMEOUT, List.of("debootstrap", "--variant=minbase", "--keyring=" + KEYRING,
           "--include=" + String.join(",", PACKAGES), SUITE, partial.toString(), MIRROR));
       // The downloaded .deb files are only needed while installing.
       Cmd.runShowingProgress("[rootfs] ", Duration.ofMinutes(1), List.of("chroot", partial.toString(), "apt-get", "clean"));
