@@ -37,6 +37,7 @@ class HostBootRefusalTest {
   static Stream<Arguments> unimplementedFeatures() {
     return Stream.of(
         refused("configSets", init -> init.put("configSets", Map.of("default", List.of("config")))),
+        refused("users", init -> config(init).put("users", Map.of("hello", Map.of("homeDir", "/opt/hello")))),
         refused("sources", init -> config(init).put("sources", Map.of("/opt/x", "https://example.com/x.tgz"))),
         refused("encoding", init -> file(init).put("encoding", "base64")),
         refused("only the app jar", init -> {
