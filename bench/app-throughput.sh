@@ -4,7 +4,7 @@
 # Not a test: it prints figures. Targets: >= 10x Flask's requests/s at no more peak RSS than gunicorn's processes
 # together; first 200 within 250 ms of process start.
 #   bench/app-throughput.sh    env: DURATION=10s WARMUP=3s CONNECTIONS=32 THREADS=1,
-#                              EXTRA_JVM_FLAGS='-XX:TieredStopAtLevel=1' to try flags on top of the host's)
+#                              EXTRA_JVM_FLAGS='-XX:+UseParallelGC' to try flags on top of the host's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,9 +14,9 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 VERTX_PORT=${VERTX_PORT:-18080}
 FLASK_PORT=${FLASK_PORT:-18081}
-# The host's JVM flags (the systemd unit in cloudformation/stack.yaml uses the same).
-JVM_FLAGS=(-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -Xss512k
-  -XX:+ExitOnOutOfMemoryError -Xshare:auto)
+# The host's JVM flags, read from the systemd unit in cloudformation/stack.yaml so the bench measures exactly them.
+read -r -a JVM_FLAGS <<<"$(sed -n 's|^ *ExecStart=/usr/bin/java \(.*\) -jar .*|\1|p' cloudformation/stack.yaml)"
+[ "${#JVM_FLAGS[@]}" -gt 0 ] || { echo "no ExecStart=/usr/bin/java line in cloudformation/stack.yaml" >&2; exit 1; }
 read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
 VENV="$HOME/.cache/hello-host/bench-venv"
 WORK=$(mktemp -d)

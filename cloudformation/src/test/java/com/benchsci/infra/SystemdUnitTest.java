@@ -75,7 +75,7 @@ class SystemdUnitTest {
         "WantedBy=multi-user.target",
         "Environment=HTTP_PORT=80 HTTPS_PORT=443 TLS_CERT_FILE=/etc/hello/tls/cert.pem"
             + " TLS_KEY_FILE=/etc/hello/tls/key.pem",
-        "ExecStart=/usr/bin/java -XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=64m"
+        "ExecStart=/usr/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m -Xmx64m -XX:MaxMetaspaceSize=64m"
             + " -XX:ReservedCodeCacheSize=32m -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:auto"
             + " -jar /opt/hello/vertx-app.jar");
     // The JIT writes executable memory: this protection would kill the JVM.
