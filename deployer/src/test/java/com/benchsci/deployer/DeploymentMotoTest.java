@@ -163,11 +163,24 @@ class DeploymentMotoTest {
     assertThat(proxy.requests()).isZero();
   }
 
+  @Test
+  void terminationProtectionThatTheEndpointLacksIsAWarningNotAFailure() throws IOException {
+    Run run = deploy(templates("stack.yaml"), true, List.of(), true);
+    assertThat(run.error()).isNull();
+    assertThat(run.output()).contains("Stack hello-host is CREATE_COMPLETE",
+        "WARNING: termination protection not enabled on stack hello-host");
+  }
+
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks) throws IOException {
+    return deploy(templates, execute, checks, false);
+  }
+
+  private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect)
+      throws IOException {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text, true);
     Deployment.Settings settings = new Deployment.Settings(templates, "local", appJar(), execute,
-        Duration.ofMinutes(2), false, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet());
+        Duration.ofMinutes(2), protect, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet());
     try {
       new Deployment(settings, checks, out).run(() -> AwsTarget.emulator(proxy.endpoint()));
       return new Run(text.toString(), null);
