@@ -22,20 +22,25 @@ class GuardCheckTest {
   @TempDir
   Path dir;
 
+  /** An AWS::S3::Bucket with public access blocked and default encryption, as a Resources entry. */
+  private static String encryptedPrivateBucket(String logicalId) {
+    return """
+          %s:
+            Type: AWS::S3::Bucket
+            Properties:
+              PublicAccessBlockConfiguration:
+                BlockPublicAcls: true
+                BlockPublicPolicy: true
+                IgnorePublicAcls: true
+                RestrictPublicBuckets: true
+              BucketEncryption:
+                ServerSideEncryptionConfiguration:
+                  - ServerSideEncryptionByDefault: { SSEAlgorithm: AES256 }
+        """.formatted(logicalId);
+  }
+
   /** A bucket that satisfies every bucket rule: the smallest template that passes all rules. */
-  private static final String COMPLIANT_BUCKET = """
-      Resources:
-        Artifacts:
-          Type: AWS::S3::Bucket
-          Properties:
-            PublicAccessBlockConfiguration:
-              BlockPublicAcls: true
-              BlockPublicPolicy: true
-              IgnorePublicAcls: true
-              RestrictPublicBuckets: true
-            BucketEncryption:
-              ServerSideEncryptionConfiguration:
-                - ServerSideEncryptionByDefault: { SSEAlgorithm: AES256 }
+  private static final String COMPLIANT_BUCKET = "Resources:\n" + encryptedPrivateBucket("Artifacts") + """
         ArtifactsPolicy:
           Type: AWS::S3::BucketPolicy
           Properties:
@@ -97,19 +102,7 @@ class GuardCheckTest {
 
   @Test
   void bucketWithoutTlsPolicyIsNamedByItsLogicalId() throws IOException {
-    Path template = write("two-buckets.yaml", COMPLIANT_BUCKET + """
-          Logs:
-            Type: AWS::S3::Bucket
-            Properties:
-              PublicAccessBlockConfiguration:
-                BlockPublicAcls: true
-                BlockPublicPolicy: true
-                IgnorePublicAcls: true
-                RestrictPublicBuckets: true
-              BucketEncryption:
-                ServerSideEncryptionConfiguration:
-                  - ServerSideEncryptionByDefault: { SSEAlgorithm: AES256 }
-        """);
+    Path template = write("two-buckets.yaml", COMPLIANT_BUCKET + encryptedPrivateBucket("Logs"));
 
     assertThat(guard.validate(template))
         .extracting(Violation::resource, Violation::rule)

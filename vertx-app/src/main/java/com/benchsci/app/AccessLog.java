@@ -15,7 +15,8 @@ final class AccessLog {
   static void handle(RoutingContext ctx) {
     long start = System.nanoTime();
     secure(ctx.response());
-    ctx.addEndHandler(done -> print(ctx.request(), ctx.response(), start));
+    HttpServerRequest request = ctx.request();
+    ctx.addEndHandler(done -> print(request, requestLine(request), ctx.response(), start));
     ctx.next();
   }
 
@@ -25,13 +26,16 @@ final class AccessLog {
   }
 
   /** e.g. {@code 127.0.0.1 "GET /hello HTTP/1.1" 200 243 85us} */
-  static void print(HttpServerRequest request, HttpServerResponse response, long startNanos) {
+  static void print(HttpServerRequest request, String requestLine, HttpServerResponse response, long startNanos) {
     SocketAddress peer = request.remoteAddress();
-    String line = (peer == null ? "-" : peer.hostAddress())
-        + " \"" + request.method() + ' ' + request.uri() + ' ' + version(request) + "\" "
+    String line = (peer == null ? "-" : peer.hostAddress()) + " \"" + requestLine + "\" "
         + response.getStatusCode() + ' ' + response.bytesWritten() + ' '
         + (System.nanoTime() - startNanos) / 1000 + "us";
     System.out.println(line);
+  }
+
+  private static String requestLine(HttpServerRequest request) {
+    return request.method() + " " + request.uri() + ' ' + version(request);
   }
 
   private static String version(HttpServerRequest request) {

@@ -1,0 +1,90 @@
+package com.benchsci.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+  @TempDir static Path certDir;
+  private static TestCertificate cert;
+
+  @BeforeAll
+  static void makeCertificate() throws Exception {
+    cert = TestCertificate.create(certDir);
+  }
+
+  @Test
+  void defaultsToHttpOn8080Only() {
+    assertThat(Config.fromEnv(Map.of())).isEqualTo(new Config(8080, Optional.empty()));
+  }
+
+  @Test
+  void emptyValuesCountAsUnset() {
+    assertThat(Config.fromEnv(Map.of("HTTP_PORT", " ", "HTTPS_PORT", "", "TLS_CERT_FILE", "")))
+        .isEqualTo(new Config(8080, Optional.empty()));
+  }
+
+  @Test
+  void readsPortsAndCertificatePaths() {
+    Config config = Config.fromEnv(Map.of("HTTP_PORT", "80", "HTTPS_PORT", "443",
+        "TLS_CERT_FILE", "/etc/hello/tls/cert.pem", "TLS_KEY_FILE", "/etc/hello/tls/key.pem"));
+
+    assertThat(config).isEqualTo(new Config(80, Optional.of(
+        new Config.Https(443, Path.of("/etc/hello/tls/cert.pem"), Path.of("/etc/hello/tls/key.pem")))));
+  }
+
+  @Test
+  void httpsPortDefaultsTo8443WhenACertificateIsConfigured() {
+    Config config = Config.fromEnv(Map.of("TLS_CERT_FILE", "c.pem", "TLS_KEY_FILE", "k.pem"));
+
+    assertThat(config.https()).map(Config.Https::port).contains(8443);
+  }
+
+  @Test
+  void rejectsAPortThatIsNotAPortNamingTheVariableAndValue() {
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("HTTP_PORT", "http")))
+        .hasMessage("HTTP_PORT must be a port number from 0 to 65535, got 'http'");
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("HTTP_PORT", "65536")))
+        .hasMessageContaining("got '65536'");
+  }
+
+  @Test
+  void rejectsHalfATlsConfiguration() {
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("TLS_CERT_FILE", "c.pem")))
+        .hasMessage("TLS_CERT_FILE is set but TLS_KEY_FILE is not: HTTPS needs both");
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("HTTPS_PORT", "443")))
+        .hasMessage("HTTPS_PORT is set but TLS_CERT_FILE and TLS_KEY_FILE are not: HTTPS needs both");
+  }
+
+  @Test
+  void aMissingCertificateFileIsNamed(@TempDir Path dir) {
+    Config.Https https = new Config.Https(443, dir.resolve("absent.pem"), dir.resolve("key.pem"));
+
+    assertThatThrownBy(() -> Config.readKeyCert(https))
+        .hasMessage("TLS_CERT_FILE=" + dir.resolve("absent.pem") + ": no such file");
+  }
+
+  @Test
+  void aKeyFileWithoutAPemKeyIsNamed() {
+    // A certificate where the key should be: a classic mix-up.
+    Config.Https https = new Config.Https(443, cert.certFile(), cert.certFile());
+
+    assertThatThrownBy(() -> Config.readKeyCert(https))
+        .hasMessage("TLS_KEY_FILE=" + cert.certFile() + ": not PEM, expected a block ending in PRIVATE KEY-----");
+  }
+
+  @Test
+  void readsAPemCertificateAndKey() throws Exception {
+    var options = Config.readKeyCert(new Config.Https(443, cert.certFile(), cert.keyFile()));
+
+    assertThat(options.getCertValues()).singleElement().asString().isEqualTo(Files.readString(cert.certFile()));
+    assertThat(options.getKeyValues()).singleElement().asString().isEqualTo(Files.readString(cert.keyFile()));
+  }
+}

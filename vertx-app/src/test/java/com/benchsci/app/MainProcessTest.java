@@ -1,0 +1,199 @@
+package com.benchsci.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.lang.ProcessBuilder.Redirect;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Main} in its own JVM, as systemd runs it: start failures, and stopping on SIGTERM. */
+class MainProcessTest {
+  private Process app;
+
+  @AfterEach
+  void kill() {
+    if (app != null) {
+      app.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aMissingCertificateStopsTheStartWithOneLineNamingTheFile(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing-cert.pem");
+    app = start(Map.of("HTTP_PORT", "0", "TLS_CERT_FILE", missing.toString(),
+        "TLS_KEY_FILE", dir.resolve("key.pem").toString()), Redirect.PIPE);
+
+    assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(app.exitValue()).isEqualTo(1);
+    assertThat(lines(app.getErrorStream())).containsExactly("hello: TLS_CERT_FILE=" + missing + ": no such file");
+    assertThat(lines(app.getInputStream())).isEmpty();
+  }
+
+  @Test
+  void aPortInUseStopsTheStartWithOneLineNamingThePort() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      app = start(Map.of("HTTP_PORT", String.valueOf(taken.getLocalPort())), Redirect.PIPE);
+
+      assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(app.exitValue()).isEqualTo(1);
+      assertThat(lines(app.getErrorStream()))
+          .containsExactly("hello: cannot listen on http port " + taken.getLocalPort() + ": Address already in use");
+    }
+  }
+
+  /**
+   * Clients keep requesting over keep-alive connections while SIGTERM arrives. The app must stop within the grace
+   * period with status 0, and no client may see a response cut short: every response the app logged arrived whole.
+   */
+  @Test
+  void sigtermStopsGracefullyUnderLoadAndExitsZero() throws Exception {
+    int port = freePort();
+    app = start(Map.of("HTTP_PORT", String.valueOf(port)), Redirect.INHERIT);
+    Lines stdout = new Lines(app.getInputStream());
+    assertThat(stdout.next()).isEqualTo("listening on http port " + port);
+
+    int clients = 4;
+    CountDownLatch everyClientAnswered = new CountDownLatch(clients);
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<Integer>> received = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      received.add(pool.submit(() -> requestUntilClosed(port, everyClientAnswered)));
+    }
+    assertThat(everyClientAnswered.await(30, TimeUnit.SECONDS)).isTrue();
+    // SIGTERM through the handle: Process.destroy() would also close our end of the app's stdout.
+    app.toHandle().destroy();
+
+    assertThat(app.waitFor(HelloVerticle.SHUTDOWN_GRACE_SECONDS + 5, TimeUnit.SECONDS)).as("exited in time").isTrue();
+    assertThat(app.exitValue()).isZero();
+    int whole = 0;
+    for (Future<Integer> count : received) {
+      whole += count.get(10, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    List<String> log = stdout.rest();
+    assertThat(log).contains("stopping: finishing in-flight requests").last().isEqualTo("stopped");
+    assertThat(log.stream().filter(line -> line.contains("\"GET /hello HTTP/1.1\" 200")).count()).isEqualTo(whole);
+  }
+
+  /** Requests /hello over one connection until the app closes it; returns how many whole 200 responses came. */
+  private static int requestUntilClosed(int port, CountDownLatch answered) throws IOException {
+    byte[] request = "GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    int count = 0;
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      while (true) {
+        try {
+          socket.getOutputStream().write(request);
+        } catch (IOException closed) {
+          return count;
+        }
+        int status = readResponse(in);
+        if (status < 0) {
+          return count;
+        }
+        assertThat(status).isEqualTo(200);
+        count++;
+        answered.countDown();
+      }
+    }
+  }
+
+  /**
+   * Reads one response and returns its status, or -1 when the connection ended (closed or reset) before it began;
+   * an end anywhere inside a response fails the test.
+   */
+  private static int readResponse(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    try {
+      while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        head.write(b);
+      }
+    } catch (IOException reset) {
+      // handled below like an end of stream
+    }
+    String text = head.toString(StandardCharsets.US_ASCII);
+    if (text.isEmpty()) {
+      return -1;
+    }
+    assertThat(text).as("a whole response head").endsWith("\r\n\r\n");
+    int length = Integer.parseInt(text.replaceAll("(?s).*content-length: (\\d+)\r\n.*", "$1"));
+    byte[] body = in.readNBytes(length);
+    assertThat(body).as("a whole response body").hasSize(length);
+    return Integer.parseInt(text.substring(9, 12));
+  }
+
+  private static Process start(Map<String, String> env, Redirect stderr) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    builder.environment().keySet().removeAll(List.of("HTTP_PORT", "HTTPS_PORT", "TLS_CERT_FILE", "TLS_KEY_FILE"));
+    builder.environment().putAll(env);
+    builder.redirectError(stderr);
+    return builder.start();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static List<String> lines(InputStream stream) throws IOException {
+    return new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8)).lines().toList();
+  }
+
+  /** A process's stdout lines as they come, read on a daemon thread, so the test can wait for one with a timeout. */
+  private static final class Lines {
+    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private final Thread reader;
+
+    Lines(InputStream stream) {
+      reader = new Thread(() -> {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+          lines.lines().forEach(queue::add);
+        } catch (IOException | UncheckedIOException e) {
+          // the process was killed; its output ends here
+        }
+      }, "app-stdout");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    String next() throws InterruptedException {
+      return queue.poll(30, TimeUnit.SECONDS);
+    }
+
+    /** Every line not taken yet, once the stream has ended. */
+    List<String> rest() throws InterruptedException {
+      reader.join(TimeUnit.SECONDS.toMillis(10));
+      List<String> rest = new ArrayList<>();
+      queue.drainTo(rest);
+      return rest;
+    }
+  }
+}
