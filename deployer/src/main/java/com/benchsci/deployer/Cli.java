@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
@@ -89,6 +90,11 @@ public final class Cli implements Callable<Integer> {
     } catch (SdkClientException e) {
       out.flush();
       err.println("ERROR: " + clientProblem(e));
+      return 1;
+    } catch (AwsServiceException e) {
+      out.flush();
+      err.println("ERROR: AWS refused the request (" + e.awsErrorDetails().errorCode() + "): "
+          + e.awsErrorDetails().errorMessage());
       return 1;
     } finally {
       out.flush();

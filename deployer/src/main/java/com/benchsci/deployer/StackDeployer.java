@@ -53,7 +53,9 @@ final class StackDeployer {
             + ": review it again when that operation has finished");
       }
       out.printf("Stack %s is %s: waiting for that operation to finish first.%n", stackName, status(stackName));
-      followUntilSettled(stackName, new EventStream(cfn, stackName, out));
+      EventStream events = new EventStream(cfn, stackName, out);
+      events.skipExisting();
+      followUntilSettled(stackName, events);
       state = StackState.of(status(stackName));
     }
     switch (state) {
@@ -103,7 +105,13 @@ final class StackDeployer {
     try {
       return reviewAndExecute(stackName, name, type);
     } catch (RuntimeException e) {
-      cleanUp(stackName, name, type);
+      try {
+        cleanUp(stackName, name, type);
+      } catch (RuntimeException cleanupFailure) {
+        e.addSuppressed(cleanupFailure);
+        out.printf("WARNING: could not delete change set %s of stack %s: %s%n", name, stackName,
+            cleanupFailure.getMessage());
+      }
       throw e;
     }
   }
@@ -226,9 +234,11 @@ final class StackDeployer {
     }
   }
 
+  /** A change set still executing is left alone: CloudFormation removes it when the execution ends. */
   private void deleteChangeSetIfPresent(String stackName, String changeSet) {
     boolean listed = status(stackName) != null && cfn.listChangeSetsPaginator(r -> r.stackName(stackName))
-        .summaries().stream().anyMatch(s -> changeSet.equals(s.changeSetName()));
+        .summaries().stream().anyMatch(s -> changeSet.equals(s.changeSetName())
+            && !"EXECUTE_IN_PROGRESS".equals(s.executionStatusAsString()));
     if (listed) {
       cfn.deleteChangeSet(r -> r.stackName(stackName).changeSetName(changeSet));
     }

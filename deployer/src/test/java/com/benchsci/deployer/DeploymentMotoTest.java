@@ -157,17 +157,33 @@ class DeploymentMotoTest {
     assertThat(stack).contains("CidrIp: 104.154.0.0/15");
     Files.writeString(templates.resolve("stack.yaml"), stack.replace("CidrIp: 104.154.0.0/15", "CidrIp: 0.0.0.0/0"));
 
-    Run run = deploy(templates, true, Cli.checks(repo.resolve("guard-rules")));
+    // cfn-guard alone: it is the check under test, and cfn-lint would only add a slow pass of bootstrap.yaml.
+    GuardCheck guard = new GuardCheck(ToolCache.standard().cfnGuard(), repo.resolve("guard-rules"));
+    TemplateCheck policy = template -> guard.validate(template).stream().map(Object::toString).toList();
+    Run run = deploy(templates, true, List.of(policy));
     assertThat(run.error()).hasMessageContaining("stack.yaml fails").hasMessageContaining("nothing was sent to AWS");
     assertThat(run.output()).contains("resource WebSecurityGroup violates", "SG_INGRESS_POLICY", "[FIX]");
     assertThat(proxy.requests()).isZero();
   }
 
+  @Test
+  void terminationProtectionThatTheEndpointLacksIsAWarningNotAFailure() throws IOException {
+    Run run = deploy(templates("stack.yaml"), true, List.of(), true);
+    assertThat(run.error()).isNull();
+    assertThat(run.output()).contains("Stack hello-host is CREATE_COMPLETE",
+        "WARNING: termination protection not enabled on stack hello-host");
+  }
+
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks) throws IOException {
+    return deploy(templates, execute, checks, false);
+  }
+
+  private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect)
+      throws IOException {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text, true);
     Deployment.Settings settings = new Deployment.Settings(templates, "local", appJar(), execute,
-        Duration.ofMinutes(2), false, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet());
+        Duration.ofMinutes(2), protect, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet());
     try {
       new Deployment(settings, checks, out).run(() -> AwsTarget.emulator(proxy.endpoint()));
       return new Run(text.toString(), null);
