@@ -3,7 +3,8 @@
 # on 127.0.0.1. Prints requests/s, their ratio, p99 latency, peak RSS and the Vert.x app's start-to-first-200 time.
 # Not a test: it prints figures. Targets: >= 10x Flask's requests/s at no more peak RSS than gunicorn's processes
 # together; first 200 within 250 ms of process start.
-#   bench/app-throughput.sh            (env: DURATION=10s CONNECTIONS=32 THREADS=1 WARMUP=3s)
+#   bench/app-throughput.sh    env: DURATION=10s WARMUP=3s CONNECTIONS=32 THREADS=1,
+#                              EXTRA_JVM_FLAGS='-XX:TieredStopAtLevel=1' to try flags on top of the host's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ FLASK_PORT=${FLASK_PORT:-18081}
 # The host's JVM flags (the systemd unit in cloudformation/stack.yaml uses the same).
 JVM_FLAGS=(-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -Xss512k
   -XX:+ExitOnOutOfMemoryError -Xshare:auto)
+read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
 VENV="$HOME/.cache/hello-host/bench-venv"
 WORK=$(mktemp -d)
 pids=()
@@ -42,6 +44,10 @@ if [[ ! -x "$VENV/bin/gunicorn" ]]; then
 fi
 "$VENV/bin/python" -c 'import flask' 2>/dev/null || die "Flask is not importable from $VENV (needs python3-flask)"
 
+for port in "$VERTX_PORT" "$FLASK_PORT"; do
+  ! curl -s -o /dev/null "http://127.0.0.1:$port/" || die "port $port is already in use: stop what runs there first"
+done
+
 echo "building vertx-app/target/vertx-app.jar..."
 ./mvnw -q -pl vertx-app package -DskipTests
 
@@ -53,25 +59,24 @@ wait_for_200() {
   done
 }
 
-# Sum of VmRSS over a process and its descendants, in KiB.
+# Sum of VmRSS over a process and its children, in KiB.
 tree_rss_kib() {
-  local pids_of_tree=("$1") sum=0 child pid
-  while read -r child; do pids_of_tree+=("$child"); done < <(pgrep -P "$1" || true)
-  for pid in "${pids_of_tree[@]}"; do
-    sum=$((sum + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+  local pid sum=0 rss
+  for pid in "$1" $(pgrep -P "$1"); do
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || rss=0
+    sum=$((sum + ${rss:-0}))
   done
   echo "$sum"
 }
 
-# Samples the tree's RSS every 50 ms while $2 (a pid) lives; writes the peak to $3.
+# Samples the RSS of $1 and its children every 50 ms until killed, keeping the peak in file $2.
 sample_peak_rss() {
-  local root=$1 watched=$2 out=$3 peak=0 now
-  while kill -0 "$watched" 2>/dev/null; do
-    now=$(tree_rss_kib "$root")
-    ((now > peak)) && peak=$now
+  local peak=0 now
+  while true; do
+    now=$(tree_rss_kib "$1")
+    if ((now > peak)); then peak=$now; echo "$peak" >"$2"; fi
     sleep 0.05
   done
-  echo "$peak" >"$out"
 }
 
 # Runs wrk (warm-up, then the measured run) against $1; leaves its output in $2.
@@ -84,9 +89,9 @@ load() {
 rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
 
-echo "starting the Vert.x app with the host's JVM flags..."
+echo "starting the Vert.x app with the host's JVM flags ${EXTRA[*]:+plus ${EXTRA[*]}}..."
 start_ns=$(date +%s%N)
-HTTP_PORT=$VERTX_PORT java "${JVM_FLAGS[@]}" -jar vertx-app/target/vertx-app.jar >"$WORK/vertx.out" 2>"$WORK/vertx.err" &
+HTTP_PORT=$VERTX_PORT java "${JVM_FLAGS[@]}" "${EXTRA[@]}" -jar vertx-app/target/vertx-app.jar >"$WORK/vertx.out" 2>"$WORK/vertx.err" &
 vertx_pid=$!
 pids+=("$vertx_pid")
 wait_for_200 "http://127.0.0.1:$VERTX_PORT/"
@@ -100,16 +105,14 @@ pids+=("$gunicorn_pid")
 wait_for_200 "http://127.0.0.1:$FLASK_PORT/"
 
 echo "load: wrk -t$THREADS -c$CONNECTIONS, $WARMUP warm-up then $DURATION measured, one server at a time..."
-load "http://127.0.0.1:$VERTX_PORT/" "$WORK/vertx.wrk" &
-wrk_pid=$!
-sample_peak_rss "$vertx_pid" "$wrk_pid" "$WORK/vertx.peak" &
-wait "$wrk_pid"; wait $!
-load "http://127.0.0.1:$FLASK_PORT/" "$WORK/flask.wrk" &
-wrk_pid=$!
-sample_peak_rss "$gunicorn_pid" "$wrk_pid" "$WORK/flask.peak" &
-wait "$wrk_pid"; wait $!
+load "http://127.0.0.1:$VERTX_PORT/" "$WORK/vertx.wrk"
+sample_peak_rss "$gunicorn_pid" "$WORK/flask.peak" &
+sampler=$!
+load "http://127.0.0.1:$FLASK_PORT/" "$WORK/flask.wrk"
+kill "$sampler"
 
-# The JVM's own high-water mark is exact; gunicorn's is the sampled peak of its processes summed.
+# The JVM's own high-water mark is exact; gunicorn's is the sampled peak of its processes summed (a sample can miss
+# a short peak, which can only make gunicorn look smaller).
 vertx_peak=$(awk '/^VmHWM:/ {print $2}' "/proc/$vertx_pid/status")
 flask_peak=$(cat "$WORK/flask.peak")
 vertx_rps=$(rps "$WORK/vertx.wrk")

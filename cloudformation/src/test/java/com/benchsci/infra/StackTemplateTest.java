@@ -3,6 +3,7 @@ package com.benchsci.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class StackTemplateTest {
   @Test
   void cfnInitUsesOnlyTheStandardSections() {
     assertThat(keys(TemplateNode.at(STACK, INIT)))
-        .containsExactly("packages", "groups", "users", "files", "commands", "services");
+        .containsExactly("packages", "files", "commands", "services");
     assertThat(keys(TemplateNode.at(STACK, "Resources", "WebServer", "Metadata", "AWS::CloudFormation::Init")))
         .containsExactly("config");
   }
@@ -89,6 +90,8 @@ class StackTemplateTest {
     assertThat(subjectCondition("ReviewRole")).endsWith("/user/*");
     assertThat(actions("ReviewRole")).contains("cloudformation:CreateChangeSet")
         .doesNotContain("cloudformation:ExecuteChangeSet", "s3:PutObject");
+    assertThat(actions("DeployRole")).contains("cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet",
+        "s3:PutObject").doesNotContain("ec2:ReleaseAddress");
   }
 
   @Test
@@ -114,11 +117,22 @@ class StackTemplateTest {
     return (String) like.get("oidc.circleci.com/org/${CircleCiOrgId}:sub");
   }
 
+  /** Actions of a role's inline policies and of the template's managed policies it attaches. */
   private static List<String> actions(String role) {
-    Node statements = TemplateNode.at(BOOTSTRAP, "Resources", role, "Properties", "Policies");
-    return ((SequenceNode) statements).getValue().stream()
-        .flatMap(policy -> ((SequenceNode) TemplateNode.child(TemplateNode.child(policy, "PolicyDocument"),
-            "Statement")).getValue().stream())
+    Node properties = TemplateNode.at(BOOTSTRAP, "Resources", role, "Properties");
+    List<Node> documents = new ArrayList<>();
+    ((SequenceNode) TemplateNode.child(properties, "Policies")).getValue()
+        .forEach(policy -> documents.add(TemplateNode.child(policy, "PolicyDocument")));
+    Node attached = TemplateNode.child(properties, "ManagedPolicyArns");
+    if (attached != null) {
+      for (Node arn : ((SequenceNode) attached).getValue()) {
+        assertThat(arn.getTag().getValue()).as("managed policy of %s", role).isEqualTo("!Ref");
+        documents.add(TemplateNode.at(BOOTSTRAP, "Resources", ((ScalarNode) arn).getValue(), "Properties",
+            "PolicyDocument"));
+      }
+    }
+    return documents.stream()
+        .flatMap(document -> ((SequenceNode) TemplateNode.child(document, "Statement")).getValue().stream())
         .flatMap(statement -> {
           Node action = TemplateNode.child(statement, "Action");
           return action instanceof ScalarNode one ? List.of(one.getValue()).stream() : texts(action).stream();

@@ -16,7 +16,7 @@ import org.yaml.snakeyaml.Yaml;
  * informational ones included: the templates are kept at zero, and a justified exception belongs in the
  * template's own cfn-lint metadata, not here.
  */
-public final class LintCheck {
+public final class LintCheck implements TemplateCheck {
 
   /** One cfn-lint finding; {@code resource} is the logical id, or the section and name outside Resources. */
   public record Finding(Path file, int line, String level, String rule, String resource, String message) {
@@ -35,6 +35,12 @@ public final class LintCheck {
 
   public static LintCheck standard() {
     return new LintCheck(ToolCache.standard().cfnLint());
+  }
+
+  /** The findings as the deployer prints them before it stops: one line each, naming file, rule and resource. */
+  @Override
+  public List<String> violations(Path template) {
+    return check(template).stream().map(Finding::toString).toList();
   }
 
   public List<Finding> check(Path template) {

@@ -59,6 +59,8 @@ class LintCheckTest {
         .containsExactlyInAnyOrder(
             tuple("E3002", "WebSecurityGroup", "Error", 10),
             tuple("W2001", "Parameters/Unused", "Warning", 3));
+    assertThat(lint.violations(template)).hasSize(2)
+        .containsAll(findings.stream().map(Object::toString).toList());
     assertThat(findings).map(LintCheck.Finding::toString)
         .anySatisfy(line -> assertThat(line).startsWith(template + ":10: Error E3002 in WebSecurityGroup").contains("Colour"));
   }

@@ -56,9 +56,9 @@ public final class HelloVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = router();
     List<Future<HttpServer>> listening = new ArrayList<>();
-    listening.add(listen(router, hardened(), config.httpPort()));
+    listening.add(listen(router, hardened(), "http", config.httpPort()));
     config.https().ifPresent(https -> listening.add(
-        listen(router, hardened().setSsl(true).setKeyCertOptions(keyCert.orElseThrow()), https.port())));
+        listen(router, hardened().setSsl(true).setKeyCertOptions(keyCert.orElseThrow()), "https", https.port())));
     return Future.all(listening);
   }
 
@@ -78,10 +78,12 @@ public final class HelloVerticle extends VerticleBase {
     return servers.get(1).actualPort();
   }
 
-  private Future<HttpServer> listen(Router router, HttpServerOptions options, int port) {
+  private Future<HttpServer> listen(Router router, HttpServerOptions options, String scheme, int port) {
     HttpServer server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(this::rejectMalformed);
     servers.add(server);
-    return server.listen(port);
+    // Name the port in the one line the operator sees: "Address already in use" alone does not say which.
+    return server.listen(port).recover(e -> Future.failedFuture(
+        "cannot listen on " + scheme + " port " + port + ": " + e.getMessage()));
   }
 
   /**

@@ -7,10 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigTest {
+  @TempDir static Path certDir;
+  private static TestCertificate cert;
+
+  @BeforeAll
+  static void makeCertificate() throws Exception {
+    cert = TestCertificate.create(certDir);
+  }
 
   @Test
   void defaultsToHttpOn8080Only() {
@@ -64,8 +72,7 @@ class ConfigTest {
   }
 
   @Test
-  void aKeyFileWithoutAPemKeyIsNamed(@TempDir Path dir) throws Exception {
-    TestCertificate cert = TestCertificate.create(dir);
+  void aKeyFileWithoutAPemKeyIsNamed() {
     // A certificate where the key should be: a classic mix-up.
     Config.Https https = new Config.Https(443, cert.certFile(), cert.certFile());
 
@@ -74,9 +81,7 @@ class ConfigTest {
   }
 
   @Test
-  void readsAPemCertificateAndKey(@TempDir Path dir) throws Exception {
-    TestCertificate cert = TestCertificate.create(dir);
-
+  void readsAPemCertificateAndKey() throws Exception {
     var options = Config.readKeyCert(new Config.Https(443, cert.certFile(), cert.keyFile()));
 
     assertThat(options.getCertValues()).singleElement().asString().isEqualTo(Files.readString(cert.certFile()));

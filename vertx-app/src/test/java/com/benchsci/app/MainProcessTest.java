@@ -51,6 +51,18 @@ class MainProcessTest {
     assertThat(lines(app.getInputStream())).isEmpty();
   }
 
+  @Test
+  void aPortInUseStopsTheStartWithOneLineNamingThePort() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      app = start(Map.of("HTTP_PORT", String.valueOf(taken.getLocalPort())), Redirect.PIPE);
+
+      assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(app.exitValue()).isEqualTo(1);
+      assertThat(lines(app.getErrorStream()))
+          .containsExactly("hello: cannot listen on http port " + taken.getLocalPort() + ": Address already in use");
+    }
+  }
+
   /**
    * Clients keep requesting over keep-alive connections while SIGTERM arrives. The app must stop within the grace
    * period with status 0, and no client may see a response cut short: every response the app logged arrived whole.

@@ -1,0 +1,331 @@
+package com.benchsci.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Applies a resource's {@code AWS::CloudFormation::Init} metadata to a booted container the way cfn-init does on the
+ * instance (the real cfn-init needs Amazon Linux and the CloudFormation API, so it cannot run here): the single
+ * {@code config} key, its sections in cfn-init's order (packages, groups, users, files, commands, services), with the
+ * same commands cfn-init runs for users and services (aws-cfn-bootstrap's user_tool and systemd tool).
+ *
+ * <p>It implements exactly the keys the template uses and refuses every other one before applying anything, so the
+ * template can never rely on a cfn-init feature this test does not exercise. Where Debian differs from Amazon Linux
+ * 2023 it says so: {@link #DEBIAN_PACKAGES} and {@link #AWS_AGENT_SERVICES}.
+ */
+final class CfnInitApplier {
+
+  /**
+   * The template's yum packages and what stands in for them in the Debian root file system (installed there by
+   * {@link DebianRootFs}): Debian bookworm has no Corretto and no Java 21; OpenJDK 17 is the oldest Java the app
+   * supports, and the unit's JVM flags are chosen to work on both.
+   */
+  static final Map<String, String> DEBIAN_PACKAGES = Map.of(
+      "java-21-amazon-corretto-headless", "openjdk-17-jre-headless",
+      "openssl", "openssl");
+  /**
+   * Services whose program ships with aws-cfn-bootstrap (preinstalled on Amazon Linux 2023, absent from Debian): their
+   * unit files are still written, but they are neither enabled nor started here.
+   */
+  static final Set<String> AWS_AGENT_SERVICES = Set.of("cfn-hup");
+
+  private static final Set<String> INIT_KEYS = Set.of("config");
+  private static final Set<String> CONFIG_KEYS = Set.of("packages", "groups", "users", "files", "commands", "services");
+  private static final Set<String> PACKAGE_MANAGERS = Set.of("yum");
+  private static final Set<String> GROUP_KEYS = Set.of();
+  private static final Set<String> USER_KEYS = Set.of("groups", "homeDir");
+  private static final Set<String> FILE_KEYS = Set.of("content", "source", "authentication", "mode", "owner", "group");
+  private static final Set<String> COMMAND_KEYS = Set.of("command", "test");
+  private static final Set<String> SERVICE_MANAGERS = Set.of("systemd");
+  private static final Set<String> SERVICE_KEYS = Set.of("enabled", "ensureRunning", "files", "packages");
+  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
+
+  private final String resource;
+  private final Map<String, Object> config;
+  private final Set<String> authentications;
+  private final Path jar;
+
+  /**
+   * @param resource the logical id whose metadata this is (for messages)
+   * @param init the evaluated {@code AWS::CloudFormation::Init} value
+   * @param authentications the names in the resource's {@code AWS::CloudFormation::Authentication}
+   * @param jar the jar this build produced: it stands in for the file whose source is the artifact in the bucket
+   */
+  CfnInitApplier(String resource, Map<String, Object> init, Set<String> authentications, Path jar) {
+    this.resource = resource;
+    this.authentications = authentications;
+    this.jar = jar;
+    String where = resource + ".Metadata.AWS::CloudFormation::Init";
+    requireOnly(init, INIT_KEYS, where, "(configSets are not exercised: use the single config key)");
+    this.config = map(init.get("config"), where + ".config");
+    validate(where + ".config");
+  }
+
+  // ---- validation: the whole config is checked before anything is applied ----
+
+  private void validate(String where) {
+    requireOnly(config, CONFIG_KEYS, where, "(sources is not exercised)");
+    Map<String, Object> packages = section("packages");
+    requireOnly(packages, PACKAGE_MANAGERS, where + ".packages", "(only yum, which is dnf on Amazon Linux 2023)");
+    packages.forEach((manager, list) -> map(list, where + ".packages." + manager).forEach((name, versions) -> {
+      if (!DEBIAN_PACKAGES.containsKey(name)) {
+        throw refused(where + ".packages." + manager + "." + name, "a package with no Debian stand-in in"
+            + " CfnInitApplier.DEBIAN_PACKAGES (add one, and add the Debian package to DebianRootFs.PACKAGES)");
+      }
+      if (!(versions instanceof List<?> pins) || !pins.isEmpty()) {
+        throw refused(where + ".packages." + manager + "." + name, "a pinned version (use [])");
+      }
+    }));
+    section("groups").forEach((name, group) -> requireOnly(map(group, where + ".groups." + name), GROUP_KEYS,
+        where + ".groups." + name, "(gid is not exercised)"));
+    section("users").forEach((name, user) -> requireOnly(map(user, where + ".users." + name), USER_KEYS,
+        where + ".users." + name, "(uid is not exercised)"));
+    section("files").forEach((path, file) -> validateFile(path, map(file, where + ".files." + path), where + ".files." + path));
+    section("commands").forEach((name, command) -> {
+      Map<String, Object> attributes = map(command, where + ".commands." + name);
+      requireOnly(attributes, COMMAND_KEYS, where + ".commands." + name, "(cwd, env and ignoreErrors are not exercised)");
+      if (!(attributes.get("command") instanceof String)) {
+        throw refused(where + ".commands." + name, "a command that is not one shell string");
+      }
+    });
+    Map<String, Object> services = section("services");
+    requireOnly(services, SERVICE_MANAGERS, where + ".services", "(only systemd)");
+    section(services, "systemd").forEach((name, service) -> validateService(name, map(service,
+        where + ".services.systemd." + name), where + ".services.systemd." + name));
+  }
+
+  private void validateFile(String path, Map<String, Object> file, String where) {
+    requireOnly(file, FILE_KEYS, where, "(encoding, context and symlinks are not exercised)");
+    if (!path.startsWith("/")) {
+      throw refused(where, "a relative path");
+    }
+    if (file.containsKey("content") == file.containsKey("source")) {
+      throw refused(where, "a file without exactly one of content and source");
+    }
+    if (file.containsKey("content") && !(file.get("content") instanceof String)) {
+      throw refused(where, "content that is not a string (JSON content is not exercised)");
+    }
+    if (file.containsKey("source") && !isArtifact(String.valueOf(file.get("source")))) {
+      throw refused(where, "source " + file.get("source") + ": only the app jar (ArtifactKey in ArtifactBucket) can be"
+          + " provided here");
+    }
+    if (file.containsKey("authentication") && !authentications.contains(String.valueOf(file.get("authentication")))) {
+      throw refused(where, "authentication " + file.get("authentication") + ", which "
+          + resource + ".Metadata.AWS::CloudFormation::Authentication does not define");
+    }
+    if (!String.valueOf(file.getOrDefault("mode", "000644")).matches("000[0-7]{3}")) {
+      throw refused(where, "mode " + file.get("mode") + " (expected a quoted regular file mode like \"000644\")");
+    }
+  }
+
+  private void validateService(String name, Map<String, Object> service, String where) {
+    requireOnly(service, SERVICE_KEYS, where, "(sources and commands triggers are not exercised)");
+    for (String key : List.of("enabled", "ensureRunning")) {
+      if (service.containsKey(key) && !(service.get(key) instanceof Boolean)) {
+        throw refused(where + "." + key, "a value that is not true or false");
+      }
+    }
+    for (Object file : list(service.getOrDefault("files", List.of()), where + ".files")) {
+      if (!section("files").containsKey(String.valueOf(file))) {
+        throw refused(where + ".files", file + ", which this config's files section does not write");
+      }
+    }
+    Map<String, Object> packages = map(service.getOrDefault("packages", Map.of()), where + ".packages");
+    packages.forEach((manager, names) -> {
+      for (Object pkg : list(names, where + ".packages." + manager)) {
+        if (!map(section("packages").getOrDefault(manager, Map.of()), where).containsKey(String.valueOf(pkg))) {
+          throw refused(where + ".packages", pkg + ", which this config's packages section does not install");
+        }
+      }
+    });
+  }
+
+  // ---- applying, in cfn-init's order ----
+
+  /** Applies the config inside {@code host}; fails on the first step that fails, naming it. */
+  void applyTo(NspawnContainer host) {
+    section("packages").forEach((manager, names) -> map(names, manager).keySet().forEach(name -> {
+      String debian = DEBIAN_PACKAGES.get(name);
+      say("packages.%s.%s: Debian stand-in %s (preinstalled in the root file system)", manager, name, debian);
+      Cmd.Result status = host.exec(STEP_TIMEOUT, "dpkg-query", "-W", "-f=${Status}", debian);
+      if (!status.out().equals("install ok installed")) {
+        throw new IllegalStateException(debian + " (stand-in for " + name + ") is not installed in the root file"
+            + " system: add it to DebianRootFs.PACKAGES\n" + status.describe());
+      }
+    }));
+    section("groups").keySet().forEach(name -> {
+      if (!host.exec(STEP_TIMEOUT, "getent", "group", name).ok()) {
+        step(host, "groups." + name, "/usr/sbin/groupadd", "-r", name);
+      }
+    });
+    section("users").forEach((name, user) -> createUser(host, name, map(user, name)));
+    Set<String> written = new LinkedHashSet<>();
+    section("files").forEach((path, file) -> {
+      writeFile(host, path, map(file, path));
+      written.add(path);
+    });
+    new TreeMap<>(section("commands")).forEach((name, command) -> runCommand(host, name, map(command, name)));
+    section(section("services"), "systemd").forEach((name, service) ->
+        applyService(host, name, map(service, name), written));
+  }
+
+  /** As cfn-init creates a user: a system user without a home directory or login shell, in the listed groups. */
+  private void createUser(NspawnContainer host, String name, Map<String, Object> user) {
+    if (host.exec(STEP_TIMEOUT, "getent", "passwd", name).ok()) {
+      throw new IllegalStateException("users." + name + ": the user already exists on a fresh host");
+    }
+    List<String> command = new ArrayList<>(List.of("/usr/sbin/useradd", "-M", "-r", "--shell", "/sbin/nologin"));
+    if (user.containsKey("homeDir")) {
+      command.addAll(List.of("-d", String.valueOf(user.get("homeDir"))));
+    }
+    List<String> gids = new ArrayList<>();
+    for (Object group : list(user.getOrDefault("groups", List.of()), name)) {
+      Cmd.Result entry = host.exec(STEP_TIMEOUT, "getent", "group", String.valueOf(group));
+      if (!entry.ok()) {
+        throw new IllegalStateException("users." + name + ": group " + group + " does not exist (cfn-init fails here)");
+      }
+      gids.add(entry.out().split(":")[2]);
+    }
+    if (!gids.isEmpty()) {
+      command.addAll(List.of("-G", String.join(",", gids)));
+    }
+    command.add(name);
+    step(host, "users." + name, command.toArray(String[]::new));
+  }
+
+  private void writeFile(NspawnContainer host, String path, Map<String, Object> file) {
+    String mode = String.valueOf(file.getOrDefault("mode", "000644")).substring(3);
+    String owner = String.valueOf(file.getOrDefault("owner", "root"));
+    String group = String.valueOf(file.getOrDefault("group", "root"));
+    say("files.%s: %s, mode %s, %s:%s", path, file.containsKey("source") ? "the jar this build made (for the "
+        + "artifact URL)" : "content", mode, owner, group);
+    Path input = jar;
+    Path temp = null;
+    try {
+      if (file.containsKey("content")) {
+        temp = Files.createTempFile("hello-host-content", ".txt");
+        Files.writeString(temp, (String) file.get("content"), StandardCharsets.UTF_8);
+        input = temp;
+      }
+      Cmd.Result write = host.execWithInput(STEP_TIMEOUT, input, "/bin/sh", "-c",
+          "mkdir -p \"$(dirname \"$1\")\" && cat > \"$1\" && chmod \"$2\" \"$1\" && chown \"$3:$4\" \"$1\"",
+          "write", path, mode, owner, group);
+      if (!write.ok()) {
+        throw new IllegalStateException("files." + path + " failed:\n" + write.describe());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (temp != null) {
+        temp.toFile().delete();
+      }
+    }
+  }
+
+  /** As cfn-init runs a command: through the shell, only when its test (if any) exits 0; non-zero fails. */
+  private void runCommand(NspawnContainer host, String name, Map<String, Object> command) {
+    if (command.containsKey("test")) {
+      Cmd.Result test = host.sh(STEP_TIMEOUT, String.valueOf(command.get("test")));
+      if (!test.ok()) {
+        say("commands.%s: skipped, its test exited %d", name, test.exit());
+        return;
+      }
+    }
+    say("commands.%s", name);
+    step(host, "commands." + name, "/bin/sh", "-c", String.valueOf(command.get("command")));
+  }
+
+  /**
+   * As cfn-init's systemd tool: enable or disable, then daemon-reload and reload-or-restart when a file it watches was
+   * written in this run (always, on a fresh host), else start or stop per ensureRunning.
+   */
+  private void applyService(NspawnContainer host, String name, Map<String, Object> service, Set<String> written) {
+    if (AWS_AGENT_SERVICES.contains(name)) {
+      say("services.systemd.%s: NOT enabled or started: its program comes with aws-cfn-bootstrap, which only Amazon"
+          + " Linux has; its files are written", name);
+      return;
+    }
+    if (service.containsKey("enabled")) {
+      step(host, "services.systemd." + name, "systemctl", (Boolean) service.get("enabled") ? "enable" : "disable", name);
+    }
+    boolean triggered = list(service.getOrDefault("files", List.of()), name).stream().anyMatch(written::contains);
+    if (triggered) {
+      step(host, "services.systemd." + name, "systemctl", "daemon-reload");
+      step(host, "services.systemd." + name, "systemctl", "reload-or-restart", name);
+    } else if (service.containsKey("ensureRunning")) {
+      boolean running = host.exec(STEP_TIMEOUT, "systemctl", "is-active", name).ok();
+      boolean wanted = (Boolean) service.get("ensureRunning");
+      if (wanted != running) {
+        step(host, "services.systemd." + name, "systemctl", wanted ? "start" : "stop", name);
+      }
+    }
+    say("services.systemd.%s: enabled=%s, ensureRunning=%s", name, service.get("enabled"), service.get("ensureRunning"));
+  }
+
+  private void step(NspawnContainer host, String what, String... argv) {
+    Cmd.Result result = host.exec(STEP_TIMEOUT, argv);
+    if (!result.ok()) {
+      throw new IllegalStateException(resource + " cfn-init " + what + " failed (as it would on the instance):\n"
+          + result.describe());
+    }
+  }
+
+  // ---- small helpers ----
+
+  /** A URL of the deployer's artifact: an https URL in the ArtifactBucket that ends with the ArtifactKey. */
+  private static boolean isArtifact(String source) {
+    String bucket = StubIntrinsics.DEPLOYER_PARAMETERS.get("ArtifactBucket");
+    String key = StubIntrinsics.DEPLOYER_PARAMETERS.get("ArtifactKey");
+    return source.startsWith("https://") && source.contains(bucket) && source.endsWith("/" + key);
+  }
+
+  private Map<String, Object> section(String name) {
+    return section(config, name);
+  }
+
+  private static Map<String, Object> section(Map<String, Object> parent, String name) {
+    return map(parent.getOrDefault(name, Map.of()), name);
+  }
+
+  private static void requireOnly(Map<String, Object> map, Set<String> known, String where, String hint) {
+    for (String key : map.keySet()) {
+      if (!known.contains(key)) {
+        throw refused(where + "." + key, "the key " + key + ", which the host boot test does not implement " + hint
+            + ". Teach CfnInitApplier the key (and exercise it) before the template relies on it");
+      }
+    }
+  }
+
+  private static IllegalArgumentException refused(String where, String what) {
+    return new IllegalArgumentException("stack.yaml " + where + ": refused " + what);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object value, String where) {
+    if (!(value instanceof Map)) {
+      throw new IllegalArgumentException("stack.yaml " + where + ": expected a mapping, found " + value);
+    }
+    return (Map<String, Object>) value;
+  }
+
+  private static List<?> list(Object value, String where) {
+    if (!(value instanceof List<?> list)) {
+      throw new IllegalArgumentException("stack.yaml " + where + ": expected a list, found " + value);
+    }
+    return list;
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.println("[cfn-init] " + String.format(format, args));
+  }
+}

@@ -1,0 +1,567 @@
+package com.benchsci.infra;
+
+import static com.benchsci.infra.CircleCiConfigSchemaTest.REPO;
+import static com.benchsci.infra.CircleCiConfigSchemaTest.continuationConfig;
+import static com.benchsci.infra.CircleCiConfigSchemaTest.setupConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The CircleCI configs reference only things that exist: jobs, commands, executors and orbs they declare,
+ * parameters they declare, scripts in the repository that are executable, Maven profiles, modules and test
+ * classes of this build, and orbs and images pinned to exact versions. The path-filtering mapping sets only
+ * pipeline parameters that both configs declare, and decides what runs as the config's comments promise.
+ * Each check is also shown to fail on the project's own config broken in one place.
+ */
+class CircleCiConfigReferencesTest {
+
+  private static final Set<String> BUILT_IN_STEPS = Set.of("checkout", "run", "save_cache", "restore_cache",
+      "store_artifacts", "store_test_results", "persist_to_workspace", "attach_workspace", "add_ssh_keys",
+      "setup_remote_docker", "when", "unless");
+  /** Keys of a workflow's job entry that CircleCI itself reads; any other key is a job parameter. */
+  private static final Set<String> WORKFLOW_JOB_KEYS = Set.of("requires", "context", "filters", "name", "matrix",
+      "type", "pre-steps", "post-steps", "serial-group", "override-with");
+  private static final Pattern PARAMETER_REF = Pattern.compile("<<\\s*parameters\\.([\\w-]+)\\s*>>");
+  private static final Pattern PIPELINE_PARAMETER_REF = Pattern.compile("<<\\s*pipeline\\.parameters\\.([\\w-]+)\\s*>>");
+  private static final Pattern MAVEN_CALL = Pattern.compile("\\./mvnw((?:[ \\t]+[^\\s;&|]+)*)");
+  /** A path that a command runs from the repository: ./anything, or a file under .circleci/. */
+  private static final Pattern RUN_PATH = Pattern.compile("(?<![\\w./*-])(\\./[\\w.][\\w./-]*|\\.circleci/[\\w./-]+)");
+  /** The command word of a shell command (line start or after ;, &&, ||, |) when it is a relative path. */
+  private static final Pattern COMMAND_WORD = Pattern.compile("(?m)(?:^|[;&|])\\s*([\\w.-]+/[\\w./-]+)");
+  private static final Pattern PINNED_ORB = Pattern.compile("[\\w-]+/[\\w-]+@\\d+\\.\\d+\\.\\d+");
+  private static final Pattern PINNED_IMAGE = Pattern.compile("[\\w./-]+:\\d[\\w.-]*");
+
+  // ---------------------------------------------------------------------------------------------- the checks
+
+  /** Everything one config gets wrong, each naming the file and the place. */
+  static List<String> problems(String file, JsonNode config) {
+    List<String> problems = new ArrayList<>();
+    Set<String> orbs = names(config.path("orbs"));
+    Set<String> pipelineParameters = names(config.path("parameters"));
+
+    config.path("orbs").fields().forEachRemaining(orb -> {
+      if (!PINNED_ORB.matcher(orb.getValue().asText()).matches()) {
+        problems.add(file + ": orb " + orb.getKey() + " is not pinned to an exact version: " + orb.getValue().asText());
+      }
+    });
+    for (JsonNode image : config.findValues("image")) {
+      if (!PINNED_IMAGE.matcher(image.asText()).matches()) {
+        problems.add(file + ": image " + image.asText() + " is not pinned to a version tag");
+      }
+    }
+    for (String used : matches(PIPELINE_PARAMETER_REF, config)) {
+      if (!pipelineParameters.contains(used)) {
+        problems.add(file + ": pipeline.parameters." + used + " is used but not declared in parameters");
+      }
+    }
+
+    config.path("workflows").fields().forEachRemaining(workflow -> {
+      String where = file + ": workflow " + workflow.getKey();
+      Set<String> names = new HashSet<>();
+      List<Map.Entry<String, JsonNode>> entries = entries(workflow.getValue().path("jobs"));
+      for (Map.Entry<String, JsonNode> entry : entries) {
+        names.add(entry.getValue().path("name").asText(entry.getKey()));
+      }
+      for (Map.Entry<String, JsonNode> entry : entries) {
+        String job = entry.getKey();
+        String executor = entry.getValue().path("executor").asText("");
+        if (!executor.isEmpty() && !executor.contains("/") && !config.path("executors").has(executor)) {
+          problems.add(where + ": job " + job + " runs on executor " + executor + ", which is not defined");
+        }
+        if (job.contains("/")) {
+          requireOrb(problems, where, job, orbs);
+        } else if (!config.path("jobs").has(job)) {
+          problems.add(where + " runs job " + job + ", which is not defined under jobs");
+        } else {
+          checkArguments(problems, where + ", job " + job, config.path("jobs").path(job).path("parameters"),
+              entry.getValue(), WORKFLOW_JOB_KEYS);
+        }
+        for (JsonNode required : entry.getValue().path("requires")) {
+          if (!names.contains(required.asText())) {
+            problems.add(where + ": job " + job + " requires " + required.asText() + ", which this workflow does not run");
+          }
+        }
+      }
+    });
+
+    config.path("jobs").fields().forEachRemaining(job -> {
+      String where = file + ": job " + job.getKey();
+      JsonNode executor = job.getValue().path("executor");
+      String executorName = executor.isObject() ? executor.path("name").asText() : executor.asText();
+      if (!executorName.isEmpty()) {
+        if (executorName.contains("/")) {
+          requireOrb(problems, where, executorName, orbs);
+        } else if (!config.path("executors").has(executorName)) {
+          problems.add(where + " uses executor " + executorName + ", which is not defined under executors");
+        }
+      }
+      checkSteps(problems, where, job.getValue().path("steps"), config, orbs);
+      checkParameterRefs(problems, where, job.getValue());
+    });
+    config.path("commands").fields().forEachRemaining(command -> {
+      String where = file + ": command " + command.getKey();
+      checkSteps(problems, where, command.getValue().path("steps"), config, orbs);
+      checkParameterRefs(problems, where, command.getValue());
+    });
+    return problems;
+  }
+
+  private static void checkSteps(List<String> problems, String where, JsonNode steps, JsonNode config, Set<String> orbs) {
+    for (Map.Entry<String, JsonNode> step : entries(steps)) {
+      String name = step.getKey();
+      JsonNode arguments = step.getValue();
+      if (name.equals("when") || name.equals("unless")) {
+        checkSteps(problems, where, arguments.path("steps"), config, orbs);
+      } else if (name.equals("run")) {
+        checkRun(problems, where, arguments.isTextual() ? arguments.asText() : arguments.path("command").asText());
+      } else if (BUILT_IN_STEPS.contains(name)) {
+        continue;
+      } else if (name.contains("/")) {
+        requireOrb(problems, where, name, orbs);
+      } else if (!config.path("commands").has(name)) {
+        problems.add(where + " uses step " + name + ", which is neither built in nor defined under commands");
+      } else {
+        checkArguments(problems, where + ", step " + name, config.path("commands").path(name).path("parameters"),
+            arguments, Set.of());
+      }
+    }
+  }
+
+  /** Maven profiles, modules and test patterns of ./mvnw calls, and scripts a command runs. */
+  private static void checkRun(List<String> problems, String where, String command) {
+    String oneLine = command.replace("\\\n", " ");
+    Matcher maven = MAVEN_CALL.matcher(oneLine);
+    while (maven.find()) {
+      List<String> args = Arrays.stream(maven.group(1).trim().split("\\s+")).map(a -> a.replaceAll("['\"]", "")).toList();
+      for (int i = 0; i < args.size(); i++) {
+        String arg = args.get(i);
+        String next = i + 1 < args.size() ? args.get(i + 1) : "";
+        if (arg.startsWith("-P")) {
+          for (String profile : (arg.equals("-P") ? next : arg.substring(2)).split(",")) {
+            if (!mavenProfiles().contains(profile.replaceFirst("^[!?]", ""))) {
+              problems.add(where + ": ./mvnw uses profile " + profile + ", which no pom.xml declares");
+            }
+          }
+        } else if (arg.equals("-pl") || arg.equals("--projects")) {
+          for (String module : next.split(",")) {
+            if (!Files.isRegularFile(REPO.resolve(module.replaceFirst("^[!?:]+", "")).resolve("pom.xml"))) {
+              problems.add(where + ": ./mvnw -pl names module " + module + ", which has no pom.xml");
+            }
+          }
+        } else if (arg.startsWith("-Dtest=")) {
+          // An exclusion that matches nothing has gone stale: the tests it meant to skip now run.
+          for (String pattern : arg.substring("-Dtest=".length()).split(",")) {
+            if (!testClassExists(pattern.replaceFirst("^!", ""))) {
+              problems.add(where + ": -Dtest pattern " + pattern + " matches no test class");
+            }
+          }
+        }
+      }
+    }
+    Set<String> run = new TreeSet<>();
+    Matcher path = RUN_PATH.matcher(oneLine);
+    while (path.find()) {
+      run.add(path.group(1));
+    }
+    Matcher commandWord = COMMAND_WORD.matcher(oneLine);
+    while (commandWord.find()) {
+      run.add(commandWord.group(1));
+    }
+    for (String script : run) {
+      Path file = REPO.resolve(script).normalize();
+      if (!Files.isRegularFile(file)) {
+        problems.add(where + ": runs " + script + ", which does not exist in the repository");
+      } else if (!Files.isExecutable(file)) {
+        problems.add(where + ": runs " + script + ", which is not executable");
+      }
+    }
+  }
+
+  /** Arguments given to a job or command: each one declared, each declared one without default given. */
+  private static void checkArguments(List<String> problems, String where, JsonNode declared, JsonNode given,
+      Set<String> ignored) {
+    given.fieldNames().forEachRemaining(argument -> {
+      if (!ignored.contains(argument) && !declared.has(argument)) {
+        problems.add(where + ": argument " + argument + " is not a declared parameter");
+      }
+    });
+    declared.fields().forEachRemaining(parameter -> {
+      if (!parameter.getValue().has("default") && !given.has(parameter.getKey())) {
+        problems.add(where + ": parameter " + parameter.getKey() + " has no default and is not given");
+      }
+    });
+  }
+
+  private static void checkParameterRefs(List<String> problems, String where, JsonNode definition) {
+    for (String used : matches(PARAMETER_REF, definition)) {
+      if (!definition.path("parameters").has(used)) {
+        problems.add(where + ": << parameters." + used + " >> is not a declared parameter");
+      }
+    }
+  }
+
+  private static void requireOrb(List<String> problems, String where, String reference, Set<String> orbs) {
+    String alias = reference.substring(0, reference.indexOf('/'));
+    if (!orbs.contains(alias)) {
+      problems.add(where + " uses " + reference + " but orb " + alias + " is not declared under orbs");
+    }
+  }
+
+  /** The path-filtering mapping against the pipeline parameters of both configs. */
+  static List<String> pipelineParameterProblems(JsonNode setup, JsonNode continuation) {
+    List<String> problems = new ArrayList<>();
+    Set<String> inSetup = names(setup.path("parameters"));
+    Set<String> inContinuation = names(continuation.path("parameters"));
+    for (String name : union(inSetup, inContinuation)) {
+      if (!inSetup.contains(name) || !inContinuation.contains(name)) {
+        problems.add("pipeline parameter " + name + " is declared in only one of config.yml and continue.yml");
+      }
+    }
+    JsonNode filter = pathFilter(setup);
+    if (filter == null) {
+      problems.add("config.yml runs no path-filtering/filter job");
+      return problems;
+    }
+    if (!Files.isRegularFile(REPO.resolve(filter.path("config-path").asText()))) {
+      problems.add("path-filtering config-path " + filter.path("config-path").asText() + " does not exist");
+    }
+    for (MappingLine line : mapping(setup)) {
+      for (JsonNode config : List.of(setup, continuation)) {
+        JsonNode declared = config.path("parameters").path(line.parameter());
+        if (declared.isMissingNode()) {
+          problems.add("mapping sets " + line.parameter() + ", which "
+              + (config == setup ? "config.yml" : "continue.yml") + " does not declare");
+        } else if (line.value().matches("true|false") && !declared.path("type").asText().equals("boolean")) {
+          problems.add("mapping sets " + line.parameter() + " to " + line.value() + " but it is not a boolean");
+        }
+      }
+    }
+    return problems;
+  }
+
+  // -------------------------------------------------------------------- what path filtering makes of a push
+
+  record MappingLine(Pattern path, String parameter, String value) {}
+
+  private static JsonNode pathFilter(JsonNode setup) {
+    for (JsonNode workflow : setup.path("workflows")) {
+      for (Map.Entry<String, JsonNode> job : entries(workflow.path("jobs"))) {
+        if (job.getKey().endsWith("/filter")
+            && setup.path("orbs").path(job.getKey().replaceFirst("/.*", "")).asText().startsWith("circleci/path-filtering@")) {
+          return job.getValue();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The orb's mapping: "regex parameter value" per line, the regex anchored at both ends (grep -P). */
+  static List<MappingLine> mapping(JsonNode setup) {
+    List<MappingLine> lines = new ArrayList<>();
+    for (String line : pathFilter(setup).path("mapping").asText().split("\n")) {
+      String[] tokens = line.trim().split("\\s+");
+      if (tokens.length >= 3 && !tokens[0].startsWith("#")) {
+        lines.add(new MappingLine(Pattern.compile(tokens[0]), tokens[1], tokens[2]));
+      }
+    }
+    return lines;
+  }
+
+  /** The pipeline parameters the orb sets for these changed files, over the continuation's defaults. */
+  static Map<String, String> parametersFor(JsonNode setup, JsonNode continuation, List<String> changed) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    continuation.path("parameters").fields()
+        .forEachRemaining(p -> parameters.put(p.getKey(), p.getValue().path("default").asText()));
+    for (MappingLine line : mapping(setup)) {
+      if (changed.stream().anyMatch(file -> line.path().matcher(file).matches())) {
+        parameters.put(line.parameter(), line.value());
+      }
+    }
+    return parameters;
+  }
+
+  /** Workflow name to its jobs (with their arguments, pipeline parameters filled in) for the workflows that run. */
+  static Map<String, Map<String, String>> workflowsRun(JsonNode continuation, Map<String, String> parameters) {
+    Map<String, Map<String, String>> run = new LinkedHashMap<>();
+    continuation.path("workflows").fields().forEachRemaining(workflow -> {
+      JsonNode when = workflow.getValue().path("when");
+      if (when.isMissingNode() || holds(when, parameters)) {
+        Map<String, String> jobs = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> job : entries(workflow.getValue().path("jobs"))) {
+          jobs.put(job.getKey(), fill(job.getValue().path("app-tests").asText(""), parameters));
+        }
+        run.put(workflow.getKey(), jobs);
+      }
+    });
+    return run;
+  }
+
+  /** CircleCI's logic statements: and, or, not, equal, and values (parameters filled in). */
+  private static boolean holds(JsonNode condition, Map<String, String> parameters) {
+    if (condition.has("and")) {
+      return stream(condition.path("and")).allMatch(c -> holds(c, parameters));
+    } else if (condition.has("or")) {
+      return stream(condition.path("or")).anyMatch(c -> holds(c, parameters));
+    } else if (condition.has("not")) {
+      return !holds(condition.path("not"), parameters);
+    } else if (condition.has("equal")) {
+      return stream(condition.path("equal")).map(v -> fill(v.asText(), parameters)).distinct().count() == 1;
+    } else if (condition.isValueNode()) {
+      String value = fill(condition.asText(), parameters);
+      return !value.isEmpty() && !value.equals("false");
+    }
+    throw new IllegalArgumentException("unknown logic statement " + condition);
+  }
+
+  private static String fill(String text, Map<String, String> parameters) {
+    return PIPELINE_PARAMETER_REF.matcher(text).replaceAll(m -> Matcher.quoteReplacement(parameters.get(m.group(1))));
+  }
+
+  // --------------------------------------------------------------------------------------- the real configs
+
+  @Test
+  void theSetupConfigReferencesOnlyWhatExists() {
+    assertThat(problems(".circleci/config.yml", setupConfig())).isEmpty();
+  }
+
+  @Test
+  void theContinuationConfigReferencesOnlyWhatExists() {
+    assertThat(problems(".circleci/continue.yml", continuationConfig())).isEmpty();
+  }
+
+  @Test
+  void everyPathFilteringParameterIsDeclaredInBothConfigs() {
+    assertThat(mapping(setupConfig())).extracting(MappingLine::parameter).contains("run-app", "run-infra");
+    assertThat(pipelineParameterProblems(setupConfig(), continuationConfig())).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0} -> workflow {1}, app tests {2}")
+  @CsvSource(delimiter = '|', value = {
+      "README.md                                        | docs-only | ''",
+      "README.md docs/runbook.md                        | docs-only | ''",
+      "cloudformation/stack.yaml                        | build     | false",
+      "guard-rules/security_group.guard                 | build     | false",
+      "README.md cloudformation/stack-prod.json         | build     | false",
+      "vertx-app/src/main/java/com/benchsci/app/Main.java | build   | true",
+      "deployer/src/main/java/com/benchsci/deployer/ToolCache.java | build | true",
+      "pom.xml                                          | build     | true",
+      ".circleci/continue.yml                           | build     | true",
+      "cloudformation/stack.yaml vertx-app/pom.xml      | build     | true",
+  })
+  void pathFilteringRunsExactlyOneWorkflowChosenByTheChangedPaths(String changed, String workflow, String appTests) {
+    JsonNode continuation = continuationConfig();
+    Map<String, String> parameters = parametersFor(setupConfig(), continuation, List.of(changed.split(" ")));
+    Map<String, Map<String, String>> run = workflowsRun(continuation, parameters);
+
+    assertThat(run).as("workflows run for %s (parameters %s)", changed, parameters).containsOnlyKeys(workflow);
+    if (workflow.equals("docs-only")) {
+      assertThat(run.get(workflow)).containsOnlyKeys("checks-passed");
+    } else {
+      assertThat(run.get(workflow)).containsKeys("test", "host-boot", "checks-passed", "review", "deploy");
+      assertThat(run.get(workflow).get("test")).as("test job's app-tests").isEqualTo(appTests);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ the checks can fail
+
+  static Stream<Arguments> brokenContinuations() {
+    return Stream.of(
+        broken("a workflow job that is not defined", "tset",
+            c -> ((ArrayNode) c.path("workflows").path("build").path("jobs")).add("tset")),
+        broken("a required job the workflow does not run", "requires hots-boot",
+            c -> ((ArrayNode) workflowJob(c, "build", "deploy").path("requires")).add("hots-boot")),
+        broken("an undefined step command", "prepare-biuld",
+            c -> ((ArrayNode) c.path("jobs").path("deploy").path("steps")).set(0, TextNode.valueOf("prepare-biuld"))),
+        broken("an orb command without its orb", "orb aws-cli is not declared",
+            c -> ((ObjectNode) c).remove("orbs")),
+        broken("an undefined executor", "executor jkd",
+            c -> ((ObjectNode) c.path("jobs").path("test")).put("executor", "jkd")),
+        broken("a Maven profile no pom declares", "profile prodd",
+            c -> setRun(c, "deploy", 2, "./mvnw -B deploy -Pprodd -DskipTests")),
+        broken("a Maven module that does not exist", "module vertx-ap",
+            c -> setRun(c, "deploy", 2, "./mvnw -B verify -pl vertx-ap -am")),
+        broken("a test pattern that matches no test class", "NoSuchThing*Test",
+            c -> setRun(c, "deploy", 2, "./mvnw -B verify -Dtest='NoSuchThing*Test'")),
+        broken("a test exclusion that matches no test class", "!com/benchsci/ap/**",
+            c -> setRun(c, "deploy", 2, "./mvnw -B verify -Dtest='!com/benchsci/ap/**'")),
+        broken("a script that does not exist", ".circleci/smoke-test.sh",
+            c -> setRun(c, "deploy", 3, ".circleci/smoke-test.sh hello-host")),
+        broken("a repository script run by a relative path that does not exist", "bench/no-such.sh",
+            c -> setRun(c, "deploy", 3, "echo start && bench/no-such.sh")),
+        broken("a repository file run that is not executable", "not executable",
+            c -> setRun(c, "deploy", 3, ".circleci/continue.yml hello-host")),
+        broken("an orb pinned to a major version only", "not pinned",
+            c -> ((ObjectNode) c.path("orbs")).put("aws-cli", "circleci/aws-cli@5")),
+        broken("an image on a moving tag", "not pinned",
+            c -> ((ObjectNode) c.path("executors").path("jdk").path("docker").get(0)).put("image", "cimg/openjdk:current")),
+        broken("a job argument the job does not declare", "argument app-test",
+            c -> ((ObjectNode) workflowJob(c, "build", "test")).put("app-test", true)),
+        broken("a job parameter without default left out", "parameter reason has no default",
+            c -> ((ObjectNode) workflowJob(c, "docs-only", "checks-passed")).remove("reason")),
+        broken("an undeclared job parameter in a step", "parameters.app_tests",
+            c -> setRun(c, "test", 1, "echo << parameters.app_tests >>")),
+        broken("an undeclared pipeline parameter", "pipeline.parameters.run-ap",
+            c -> ((ObjectNode) workflowJob(c, "build", "test")).put("app-tests", "<< pipeline.parameters.run-ap >>")));
+  }
+
+  private static Arguments broken(String what, String expected, Consumer<JsonNode> breakIt) {
+    return Arguments.of(what, expected, breakIt);
+  }
+
+  @ParameterizedTest(name = "reports {0}")
+  @MethodSource("brokenContinuations")
+  void aBrokenReferenceIsReported(String what, String expected, Consumer<JsonNode> breakIt) {
+    JsonNode config = continuationConfig().deepCopy();
+    breakIt.accept(config);
+    assertThat(problems(".circleci/continue.yml", config)).as("problems for %s", what)
+        .anySatisfy(problem -> assertThat(problem).contains(expected));
+  }
+
+  @Test
+  void anOrbJobOnAnUndefinedExecutorIsReported() {
+    JsonNode setup = setupConfig().deepCopy();
+    ((ObjectNode) pathFilter(setup)).put("executor", "bsae");
+    assertThat(problems(".circleci/config.yml", setup)).containsExactly(
+        ".circleci/config.yml: workflow setup: job path-filtering/filter runs on executor bsae, which is not defined");
+  }
+
+  @Test
+  void aMappingParameterMissingFromTheContinuationIsReported() {
+    JsonNode continuation = continuationConfig().deepCopy();
+    ((ObjectNode) continuation.path("parameters")).remove("run-infra");
+    assertThat(pipelineParameterProblems(setupConfig(), continuation)).contains(
+        "pipeline parameter run-infra is declared in only one of config.yml and continue.yml",
+        "mapping sets run-infra, which continue.yml does not declare");
+  }
+
+  @Test
+  void aMissingContinuationConfigIsReported() {
+    JsonNode setup = setupConfig().deepCopy();
+    ((ObjectNode) pathFilter(setup)).put("config-path", ".circleci/continue_config.yml");
+    assertThat(pipelineParameterProblems(setup, continuationConfig()))
+        .contains("path-filtering config-path .circleci/continue_config.yml does not exist");
+  }
+
+  // ------------------------------------------------------------------------------------------- helpers
+
+  private static JsonNode workflowJob(JsonNode config, String workflow, String job) {
+    for (JsonNode entry : config.path("workflows").path(workflow).path("jobs")) {
+      if (entry.has(job)) {
+        return entry.get(job);
+      }
+    }
+    throw new IllegalArgumentException("workflow " + workflow + " has no job " + job);
+  }
+
+  private static void setRun(JsonNode config, String job, int step, String command) {
+    ((ObjectNode) config.path("jobs").path(job).path("steps").get(step)).set("run",
+        JsonNodeFactory.instance.objectNode().put("command", command));
+  }
+
+  /** A list of "name" or {name: arguments} entries (steps, workflow jobs) as name to arguments. */
+  private static List<Map.Entry<String, JsonNode>> entries(JsonNode list) {
+    List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+    for (JsonNode item : list) {
+      if (item.isTextual()) {
+        entries.add(Map.entry(item.asText(), JsonNodeFactory.instance.objectNode()));
+      } else {
+        item.fields().forEachRemaining(entries::add);
+      }
+    }
+    return entries;
+  }
+
+  private static Set<String> names(JsonNode map) {
+    Set<String> names = new TreeSet<>();
+    map.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new TreeSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static Stream<JsonNode> stream(JsonNode array) {
+    List<JsonNode> items = new ArrayList<>();
+    array.forEach(items::add);
+    return items.stream();
+  }
+
+  private static Set<String> matches(Pattern pattern, JsonNode node) {
+    Set<String> found = new TreeSet<>();
+    Matcher matcher = pattern.matcher(node.toString());
+    while (matcher.find()) {
+      found.add(matcher.group(1));
+    }
+    return found;
+  }
+
+  private static Set<String> mavenProfiles() {
+    Set<String> profiles = new TreeSet<>();
+    for (Path pom : repositoryFiles(p -> p.getFileName().toString().equals("pom.xml"))) {
+      try {
+        NodeList ids = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile())
+            .getElementsByTagName("profile");
+        for (int i = 0; i < ids.getLength(); i++) {
+          profiles.add(((Element) ids.item(i)).getElementsByTagName("id").item(0).getTextContent().trim());
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot read " + pom, e);
+      }
+    }
+    return profiles;
+  }
+
+  /** Surefire's -Dtest pattern: a class name glob, or a path glob when it has a '/'; '#method' ignored. */
+  private static boolean testClassExists(String pattern) {
+    String glob = pattern.replaceFirst("#.*", "");
+    Pattern regex = Pattern.compile(glob.replace(".", "\\.").replace("**", "\u0000").replace("*", "[^/]*")
+        .replace("\u0000", ".*").replace("?", "."));
+    return !repositoryFiles(p -> p.toString().contains("/src/test/java/") && p.toString().endsWith(".java")).stream()
+        .filter(p -> {
+          String path = p.toString().replaceFirst(".*/src/test/java/", "").replaceFirst("\\.java$", "");
+          return regex.matcher(glob.contains("/") ? path : path.substring(path.lastIndexOf('/') + 1)).matches();
+        })
+        .toList().isEmpty();
+  }
+
+  private static List<Path> repositoryFiles(java.util.function.Predicate<Path> wanted) {
+    try (Stream<Path> files = Files.walk(REPO)) {
+      return files.filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/.git/"))
+          .filter(Files::isRegularFile).filter(wanted).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + REPO, e);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package com.benchsci.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.AnnotationKeyword;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every YAML file under {@code .circleci/} validates against CircleCI's own JSON schema (the one its language
+ * server uses), read from {@code ../shared/reference/} beside the repository and never copied into it. The
+ * broken cases prove the validation is real: each one breaks the project's own config in one place.
+ */
+class CircleCiConfigSchemaTest {
+
+  static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+  static final Path CIRCLECI = REPO.resolve(".circleci");
+  static final Path SCHEMA = sharedBesideRepository().resolve("reference/circleci-config.schema.json");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private static JsonSchema schema;
+
+  @BeforeAll
+  static void loadSchema() throws IOException {
+    if (!Files.isRegularFile(SCHEMA)) {
+      fail("CircleCI's JSON schema is absent: expected " + SCHEMA + " (shared/reference/ beside the repository)."
+          + " It is read from there on purpose and never copied into the repository.");
+    }
+    try (InputStream in = Files.newInputStream(SCHEMA)) {
+      // Draft-07 plus the schema's own extra keywords: markdownDescription (editor help) and a stray "steps"
+      // inside two property schemas; neither validates anything, declaring them keeps the log quiet.
+      JsonMetaSchema draft7 = JsonMetaSchema.builder(JsonMetaSchema.getV7())
+          .keyword(new AnnotationKeyword("markdownDescription"))
+          .keyword(new NonValidationKeyword("steps"))
+          .build();
+      schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7, factory -> factory.metaSchema(draft7))
+          .getSchema(in);
+    }
+  }
+
+  /**
+   * {@code shared/} beside the repository. In a linked git worktree (where {@code .git} is a file naming the
+   * main checkout's git dir) that is the one beside the main checkout.
+   */
+  private static Path sharedBesideRepository() {
+    Path gitFile = REPO.resolve(".git");
+    if (Files.isRegularFile(gitFile)) {
+      try {
+        String gitDir = Files.readString(gitFile).trim().replaceFirst("^gitdir:\\s*", "");
+        Path mainCheckout = REPO.resolve(gitDir).normalize().getParent().getParent().getParent();
+        return mainCheckout.resolve("../shared").normalize();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + gitFile, e);
+      }
+    }
+    return REPO.resolve("../shared").normalize();
+  }
+
+  /** Every YAML file under .circleci/, by its path relative to the repository. */
+  static Map<String, JsonNode> circleCiYamlFiles() {
+    try (Stream<Path> files = Files.walk(CIRCLECI)) {
+      Map<String, JsonNode> configs = new TreeMap<>();
+      for (Path file : files.filter(p -> p.toString().matches(".*\\.ya?ml")).toList()) {
+        configs.put(REPO.relativize(file).toString(), YAML.readTree(file.toFile()));
+      }
+      return configs;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the YAML files under " + CIRCLECI, e);
+    }
+  }
+
+  static JsonNode setupConfig() {
+    return circleCiYamlFiles().get(".circleci/config.yml");
+  }
+
+  static JsonNode continuationConfig() {
+    return circleCiYamlFiles().get(".circleci/continue.yml");
+  }
+
+  private static List<String> violations(JsonNode config) {
+    return schema.validate(config).stream()
+        .map(ValidationMessage::getMessage)
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void bothConfigsArePresent() {
+    assertThat(circleCiYamlFiles()).containsKeys(".circleci/config.yml", ".circleci/continue.yml");
+  }
+
+  @Test
+  void everyYamlFileUnderCircleCiValidatesAgainstCircleCisSchema() {
+    Map<String, List<String>> problems = circleCiYamlFiles().entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> violations(e.getValue()), (a, b) -> a, TreeMap::new));
+    problems.values().removeIf(List::isEmpty);
+    assertThat(problems).as("schema violations per file (schema: %s)", SCHEMA).isEmpty();
+  }
+
+  static Stream<Arguments> brokenConfigs() {
+    return Stream.of(
+        broken("an unsupported config version", c -> ((ObjectNode) c).put("version", 2)),
+        broken("a job with no steps", c -> ((ObjectNode) c.path("jobs").path("deploy")).remove("steps")),
+        broken("a run step whose 'when' is not a known condition", c ->
+            ((ObjectNode) c.path("jobs").path("deploy").path("steps").path(2).path("run")).put("when", "sometimes")),
+        broken("a Docker executor without an image", c ->
+            ((ObjectNode) c.path("executors").path("jdk").path("docker").path(0)).remove("image")),
+        broken("a pipeline parameter of an unknown type", c ->
+            ((ObjectNode) c.path("parameters").path("run-app")).put("type", "yes-or-no")),
+        broken("a workflow job list that is not a list", c ->
+            ((ObjectNode) c.path("workflows").path("build")).put("jobs", "test")),
+        broken("a step list entry that is a number", c ->
+            ((ArrayNode) c.path("jobs").path("deploy").path("steps")).add(42)));
+  }
+
+  private static Arguments broken(String what, Consumer<JsonNode> breakIt) {
+    return Arguments.of(what, breakIt);
+  }
+
+  @ParameterizedTest(name = "the schema refuses {0}")
+  @MethodSource("brokenConfigs")
+  void theSchemaRefusesABrokenConfig(String what, Consumer<JsonNode> breakIt) {
+    JsonNode config = continuationConfig().deepCopy();
+    assertThat(violations(config)).as("the intact config").isEmpty();
+    breakIt.accept(config);
+    assertThat(violations(config)).as("violations for %s", what).isNotEmpty();
+  }
+}
