@@ -1,5 +1,6 @@
 package com.benchsci.infra;
 
+import com.benchsci.deployer.Template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +58,7 @@ class HostBootRefusalTest {
   @ParameterizedTest(name = "refuses {0}")
   @MethodSource("unimplementedFeatures")
   void refusesWhatItDoesNotImplement(String feature, Consumer<Map<String, Object>> change) {
-    Map<String, Object> parsed = CloudFormationYaml.load(STACK);
+    Map<String, Object> parsed = Template.load(STACK).tree();
     String id = HostTemplate.from(parsed, "stack.yaml").resource();
     change.accept(section(section(section(section(parsed, "Resources"), id), "Metadata"), "AWS::CloudFormation::Init"));
 

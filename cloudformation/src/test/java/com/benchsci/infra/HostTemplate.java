@@ -1,5 +1,6 @@
 package com.benchsci.infra;
 
+import com.benchsci.deployer.Template;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
 record HostTemplate(String resource, Map<String, Object> init, Set<String> authentications, String userData) {
 
   static HostTemplate read(Path template) {
-    return from(CloudFormationYaml.load(template), template.toString());
+    return from(Template.load(template).tree(), template.toString());
   }
 
   /** From a parsed template; {@code name} names it in errors. */

@@ -18,8 +18,11 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
-/** A CloudFormation template read from disk: its body for the API and what the deployer needs to know of it. */
-final class Template {
+/**
+ * A CloudFormation template read from disk: its body for the API and what the deployer needs to know of it. The tests
+ * of the templates read them through here too, so there is one reading of CloudFormation's YAML.
+ */
+public final class Template {
 
   private final Path file;
   private final String body;
@@ -31,7 +34,7 @@ final class Template {
     this.tree = tree;
   }
 
-  static Template load(Path file) {
+  public static Template load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new DeployException("template not found: " + file);
     }
@@ -52,8 +55,13 @@ final class Template {
     }
   }
 
-  Path file() {
+  public Path file() {
     return file;
+  }
+
+  /** The whole template as maps and lists, short intrinsic tags in their long form ({@code {"Fn::Sub": x}}). */
+  public Map<String, Object> tree() {
+    return tree;
   }
 
   String body() {
