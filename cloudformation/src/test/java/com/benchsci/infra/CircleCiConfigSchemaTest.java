@@ -41,7 +41,7 @@ class CircleCiConfigSchemaTest {
 
   static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
   static final Path CIRCLECI = REPO.resolve(".circleci");
-  static final Path SCHEMA = sharedBesideRepository().resolve("reference/circleci-config.schema.json");
+  static final Path SCHEMA = REPO.resolve("../shared/reference/circleci-config.schema.json").normalize();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private static JsonSchema schema;
@@ -62,24 +62,6 @@ class CircleCiConfigSchemaTest {
       schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7, factory -> factory.metaSchema(draft7))
           .getSchema(in);
     }
-  }
-
-  /**
-   * {@code shared/} beside the repository. In a linked git worktree (where {@code .git} is a file naming the
-   * main checkout's git dir) that is the one beside the main checkout.
-   */
-  private static Path sharedBesideRepository() {
-    Path gitFile = REPO.resolve(".git");
-    if (Files.isRegularFile(gitFile)) {
-      try {
-        String gitDir = Files.readString(gitFile).trim().replaceFirst("^gitdir:\\s*", "");
-        Path mainCheckout = REPO.resolve(gitDir).normalize().getParent().getParent().getParent();
-        return mainCheckout.resolve("../shared").normalize();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + gitFile, e);
-      }
-    }
-    return REPO.resolve("../shared").normalize();
   }
 
   /** Every YAML file under .circleci/, by its path relative to the repository. */
