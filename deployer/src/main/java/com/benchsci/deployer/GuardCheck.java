@@ -5,12 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -26,7 +26,7 @@ public final class GuardCheck {
   /** cfn-guard's exit codes: 19 = a rule failed on the data, 7 = a rule test did not get its expected result. */
   private static final int VALIDATION_FAILED = 19;
   private static final int TESTS_FAILED = 7;
-  private static final long TIMEOUT_MINUTES = 5;
+  private static final Duration LIMIT = Duration.ofMinutes(5);
 
   private final Path cfnGuard;
   private final Path rulesDir;
@@ -59,17 +59,17 @@ public final class GuardCheck {
   /** Every violation of every rule in {@code template}; an empty list means the template complies. */
   public List<Violation> validate(Path template) {
     requireFile(template);
-    Run run = run(List.of("validate", "--rules", rulesDir.toString(), "--data", template.toString(),
+    ExternalCommand.Result run = run(List.of("validate", "--rules", rulesDir.toString(), "--data", template.toString(),
         "--structured", "--show-summary", "none", "--output-format", "json"), Set.of(0, VALIDATION_FAILED));
-    return violations(template, run.stdout);
+    return violations(template, run.stdout());
   }
 
   /** Writes cfn-guard's own JUnit XML of {@code validate} on {@code template} (for CI's test results). */
   public void writeValidateReport(Path template, Path junitXml) {
     requireFile(template);
-    Run run = run(List.of("validate", "--rules", rulesDir.toString(), "--data", template.toString(),
+    ExternalCommand.Result run = run(List.of("validate", "--rules", rulesDir.toString(), "--data", template.toString(),
         "--structured", "--show-summary", "none", "--output-format", "junit"), Set.of(0, VALIDATION_FAILED));
-    write(junitXml, run.stdout);
+    write(junitXml, run.stdout());
   }
 
   /**
@@ -77,13 +77,13 @@ public final class GuardCheck {
    * writes cfn-guard's JUnit XML to {@code junitXml}. On failure the result carries the readable report.
    */
   public RuleTests testRules(Path junitXml) {
-    Run junit = run(List.of("test", "--dir", rulesDir.toString(), "--output-format", "junit"),
+    ExternalCommand.Result junit = run(List.of("test", "--dir", rulesDir.toString(), "--output-format", "junit"),
         Set.of(0, TESTS_FAILED));
-    write(junitXml, junit.stdout);
-    if (junit.exitCode == 0) {
+    write(junitXml, junit.stdout());
+    if (junit.exitCode() == 0) {
       return new RuleTests(true, "all rule tests passed");
     }
-    return new RuleTests(false, run(List.of("test", "--dir", rulesDir.toString()), Set.of(TESTS_FAILED)).stdout);
+    return new RuleTests(false, run(List.of("test", "--dir", rulesDir.toString()), Set.of(TESTS_FAILED)).stdout());
   }
 
   private static void requireFile(Path template) {
@@ -215,42 +215,15 @@ public final class GuardCheck {
 
   // ---- running cfn-guard ------------------------------------------------------------------------------------
 
-  private record Run(int exitCode, String stdout) {}
-
-  private Run run(List<String> arguments, Set<Integer> expectedExitCodes) {
+  private ExternalCommand.Result run(List<String> arguments, Set<Integer> expectedExitCodes) {
     List<String> command = new ArrayList<>();
     command.add(cfnGuard.toString());
     command.addAll(arguments);
-    Path stderr = null;
-    try {
-      stderr = Files.createTempFile("cfn-guard", ".err");
-      Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-      process.getOutputStream().close();
-      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("cfn-guard did not finish in " + TIMEOUT_MINUTES + " minutes: "
-            + String.join(" ", command));
-      }
-      int exitCode = process.exitValue();
-      if (!expectedExitCodes.contains(exitCode)) {
-        throw new IllegalStateException("'" + String.join(" ", command) + "' failed (exit " + exitCode + "):\n"
-            + Files.readString(stderr) + stdout);
-      }
-      return new Run(exitCode, stdout);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running cfn-guard", e);
-    } finally {
-      if (stderr != null) {
-        try {
-          Files.deleteIfExists(stderr);
-        } catch (IOException ignored) {
-          // a leftover temp file is harmless
-        }
-      }
+    ExternalCommand.Result result = ExternalCommand.run(command, LIMIT);
+    if (!expectedExitCodes.contains(result.exitCode())) {
+      throw new IllegalStateException("'" + String.join(" ", command) + "' failed (exit " + result.exitCode()
+          + "):\n" + result.output());
     }
+    return result;
   }
 }

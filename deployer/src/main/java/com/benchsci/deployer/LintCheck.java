@@ -1,11 +1,8 @@
 package com.benchsci.deployer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +22,9 @@ public final class LintCheck implements TemplateCheck {
       return file + ":" + line + ": " + level + " " + rule + " in " + resource + ": " + message;
     }
   }
+
+  // A bound, so a cfn-lint that hangs stops the check (its stderr then shows in the error) instead of the deploy.
+  private static final Duration LIMIT = Duration.ofMinutes(5);
 
   private final List<String> cfnLint;
 
@@ -49,27 +49,14 @@ public final class LintCheck implements TemplateCheck {
     }
     List<String> command = new ArrayList<>(cfnLint);
     command.addAll(List.of("--format", "json", "--include-checks", "I", "--", template.toString()));
-    String output;
-    int exit;
-    try {
-      // cfn-lint's own diagnostics (a crash, a bad option) go straight to the console.
-      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      process.getOutputStream().close();
-      try (InputStream in = process.getInputStream()) {
-        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      exit = process.waitFor();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run cfn-lint (" + String.join(" ", command) + ")", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while cfn-lint checked " + template, e);
-    }
+    ExternalCommand.Result result = ExternalCommand.run(command, LIMIT);
+    int exit = result.exitCode();
     // Exit status is a bit mask: 2 errors, 4 warnings, 8 informational; anything else means cfn-lint failed.
     if ((exit & ~(2 | 4 | 8)) != 0) {
-      throw new IllegalStateException("cfn-lint failed on " + template + " (exit " + exit + "):\n" + output);
+      throw new IllegalStateException("cfn-lint failed on " + template + " (exit " + exit + "):\n"
+          + result.output());
     }
-    return parse(template, output);
+    return parse(template, result.stdout());
   }
 
   @SuppressWarnings("unchecked")

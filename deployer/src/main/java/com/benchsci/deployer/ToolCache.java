@@ -5,15 +5,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the pinned external tools (cfn-lint, cfn-guard, moto) and installs the ones that are missing into a
@@ -23,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ToolCache {
 
-  private static final long INSTALL_TIMEOUT_MINUTES = 10;
+  private static final Duration INSTALL_LIMIT = Duration.ofMinutes(10);
 
   private final Path root;
   private final Properties versions;
@@ -139,39 +137,20 @@ public final class ToolCache {
   }
 
   private static void run(List<String> command) {
-    Result result = exec(command);
-    if (result.exitCode != 0) {
-      throw new IllegalStateException("'" + String.join(" ", command) + "' failed (exit " + result.exitCode
-          + "):\n" + result.output);
+    ExternalCommand.Result result = ExternalCommand.run(command, INSTALL_LIMIT);
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException("'" + String.join(" ", command) + "' failed (exit " + result.exitCode()
+          + "):\n" + result.output());
     }
   }
 
-  /** Output of a probe command, or empty when it cannot run at all. */
+  /** Standard output of a probe command, or empty when it cannot run at all or fails. */
   private static String outputOf(List<String> command) {
-    Result result = exec(command);
-    return result.exitCode == 0 ? result.output : "";
-  }
-
-  private record Result(int exitCode, String output) {}
-
-  private static Result exec(List<String> command) {
     try {
-      Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      String output;
-      try (InputStream in = process.getInputStream()) {
-        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      if (!process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        return new Result(-1, "timed out: " + String.join(" ", command));
-      }
-      return new Result(process.exitValue(), output);
-    } catch (IOException e) {
-      return new Result(-1, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Result(-1, "interrupted");
+      ExternalCommand.Result result = ExternalCommand.run(command, INSTALL_LIMIT);
+      return result.exitCode() == 0 ? result.stdout() : "";
+    } catch (RuntimeException notRunnable) {
+      return "";
     }
   }
 
