@@ -1,4 +1,4 @@
-package com.benchsci.infra;
+package com.benchsci.infra.ci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;

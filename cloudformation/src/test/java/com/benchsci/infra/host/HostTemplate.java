@@ -1,4 +1,4 @@
-package com.benchsci.infra;
+package com.benchsci.infra.host;
 
 import com.benchsci.deployer.Template;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
-package com.benchsci.infra;
+package com.benchsci.infra.ci;
 
-import static com.benchsci.infra.CircleCiConfigSchemaTest.REPO;
-import static com.benchsci.infra.CircleCiConfigSchemaTest.continuationConfig;
-import static com.benchsci.infra.CircleCiConfigSchemaTest.setupConfig;
+import static com.benchsci.infra.ci.CircleCiConfigSchemaTest.REPO;
+import static com.benchsci.infra.ci.CircleCiConfigSchemaTest.continuationConfig;
+import static com.benchsci.infra.ci.CircleCiConfigSchemaTest.setupConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package com.benchsci.infra;
+package com.benchsci.infra.host;
 
 import com.benchsci.deployer.ToolCache;
 import java.io.IOException;

@@ -1,10 +1,10 @@
-package com.benchsci.infra;
+package com.benchsci.infra.ci;
 
-import static com.benchsci.infra.CircleCiConfigSchemaTest.REPO;
-import static com.benchsci.infra.CircleCiReviewCommentTest.runScript;
+import static com.benchsci.infra.ci.CircleCiConfigSchemaTest.REPO;
+import static com.benchsci.infra.ci.CircleCiReviewCommentTest.runScript;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.infra.CircleCiReviewCommentTest.Result;
+import com.benchsci.infra.ci.CircleCiReviewCommentTest.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

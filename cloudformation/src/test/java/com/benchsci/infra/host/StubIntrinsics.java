@@ -1,4 +1,4 @@
-package com.benchsci.infra;
+package com.benchsci.infra.host;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
-package com.benchsci.infra;
+package com.benchsci.infra.ci;
 
-import static com.benchsci.infra.CircleCiConfigSchemaTest.REPO;
-import static com.benchsci.infra.CircleCiReviewCommentTest.runScript;
+import static com.benchsci.infra.ci.CircleCiConfigSchemaTest.REPO;
+import static com.benchsci.infra.ci.CircleCiReviewCommentTest.runScript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.benchsci.deployer.MotoServer;
 import com.benchsci.deployer.ToolCache;
-import com.benchsci.infra.CircleCiReviewCommentTest.Result;
+import com.benchsci.infra.ci.CircleCiReviewCommentTest.Result;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package com.benchsci.infra;
+package com.benchsci.infra.templates;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -16,7 +16,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * One place in a template's YAML tree, found by its keys. Works on the composed node graph, so CloudFormation's
  * short tags (!Sub, !Ref, ...) need no constructor: a tagged node is just a node with a tag.
  */
-final class TemplateNode {
+public final class TemplateNode {
 
   private TemplateNode() {}
 
@@ -39,7 +39,7 @@ final class TemplateNode {
   }
 
   /** The text of a plain scalar (no intrinsic function) at that place. */
-  static String text(Path template, String... keys) {
+  public static String text(Path template, String... keys) {
     Node node = at(template, keys);
     if (!(node instanceof ScalarNode scalar)) {
       throw new AssertionError(template + " has no plain text at /" + String.join("/", keys));

@@ -1,7 +1,8 @@
-package com.benchsci.infra;
+package com.benchsci.infra.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.infra.templates.TemplateNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

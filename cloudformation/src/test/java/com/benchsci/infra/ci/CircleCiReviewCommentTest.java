@@ -1,6 +1,6 @@
-package com.benchsci.infra;
+package com.benchsci.infra.ci;
 
-import static com.benchsci.infra.CircleCiConfigSchemaTest.REPO;
+import static com.benchsci.infra.ci.CircleCiConfigSchemaTest.REPO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
