@@ -203,6 +203,7 @@ class DeploymentMotoTest {
   private Path templates(String stack) throws IOException {
     Path target = Files.createDirectories(dir.resolve("cloudformation"));
     copy("bootstrap.yaml", target.resolve("bootstrap.yaml"));
+    copy("bootstrap-local.json", target.resolve("bootstrap-local.json"));
     copy("stack-local.json", target.resolve("stack-local.json"));
     copy(stack, target.resolve("stack.yaml"));
     return target;
