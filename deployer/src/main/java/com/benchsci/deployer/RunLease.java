@@ -82,8 +82,9 @@ final class RunLease implements AutoCloseable {
     });
     changeSets(stackName).stream().filter(s -> !runId.equals(s.changeSetName()) && isPending(s)
             && s.creationTime().isBefore(Instant.now().minus(staleAfter)))
-        .forEach(s -> out.printf("Ignoring change set %s of stack %s: pending since %s, older than the %d min wait"
-            + " limit (an abandoned run).%n", s.changeSetName(), stackName, s.creationTime(), staleAfter.toMinutes()));
+        .forEach(s -> out.printf("Ignoring change set %s of stack %s: pending since %s, older than the %s wait"
+            + " limit (an abandoned run).%n", s.changeSetName(), stackName, s.creationTime(),
+            staleAfter.toMinutes() > 0 ? staleAfter.toMinutes() + " min" : staleAfter.toSeconds() + " s"));
   }
 
   /**
