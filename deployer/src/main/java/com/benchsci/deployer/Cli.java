@@ -2,9 +2,7 @@ package com.benchsci.deployer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,8 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,7 +20,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * {@code java -jar deployer.jar}: deploys cloudformation/bootstrap.yaml and stack.yaml through change sets.
@@ -64,6 +63,8 @@ public final class Cli implements Callable<Integer> {
 
   enum Env { local, prod }
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -86,10 +87,6 @@ public final class Cli implements Callable<Integer> {
     } catch (DeployException e) {
       out.flush();
       err.println("ERROR: " + e.getMessage());
-      return 1;
-    } catch (SdkClientException e) {
-      out.flush();
-      err.println("ERROR: " + clientProblem(e));
       return 1;
     } catch (AwsServiceException e) {
       out.flush();
@@ -126,22 +123,10 @@ public final class Cli implements Callable<Integer> {
     return LocalEmulator.endpoint(ToolCache.standard(), out);
   }
 
-  /** One line for the client-side failures a user can fix: credentials and reachability. */
-  static String clientProblem(SdkClientException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof UnknownHostException) {
-        return "cannot reach the AWS endpoint (" + t.getMessage() + "): check the network or --endpoint";
-      }
-    }
-    String message = String.valueOf(e.getMessage());
-    if (message.contains("Unable to load credentials")) {
-      return "no AWS credentials found: configure the default chain (AWS_PROFILE, SSO, OIDC web identity,"
-          + " instance role); keys are never read from the repository";
-    }
-    return message.lines().findFirst().orElse(message);
-  }
-
-  /** Unique per run and traceable to the commit: hello-host-<commit>-<UTC time>. */
+  /**
+   * The run id, also the change-set name and client token: hello-host-<commit>-<UTC time>-<random>, traceable to the
+   * commit and unique per run even for runs started in the same second.
+   */
   static String changeSetName() {
     String commit = System.getenv("CIRCLE_SHA1");
     if (commit == null || commit.isBlank()) {
@@ -149,7 +134,8 @@ public final class Cli implements Callable<Integer> {
     }
     String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC));
     String safe = commit.replaceAll("[^A-Za-z0-9]", "");
-    return "hello-host-" + (safe.isEmpty() ? "nocommit" : safe.substring(0, Math.min(12, safe.length()))) + "-" + time;
+    return "hello-host-" + (safe.isEmpty() ? "nocommit" : safe.substring(0, Math.min(12, safe.length()))) + "-" + time
+        + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
   }
 
   private static String gitHead() {

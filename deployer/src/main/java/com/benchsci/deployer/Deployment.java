@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -42,6 +43,11 @@ final class Deployment {
   void run(Supplier<AwsTarget> target) {
     Template bootstrap = Template.load(settings.templates().resolve("bootstrap.yaml"));
     Template app = Template.load(settings.templates().resolve("stack.yaml"));
+    if (!bootstrap.fitsInline()) {
+      throw new DeployException(bootstrap.file() + " is " + bootstrap.size() + " bytes, over CloudFormation's "
+          + Template.INLINE_LIMIT + "-byte limit for an inline template; it creates the artifact bucket that larger"
+          + " templates are uploaded to, so it must stay under the limit: nothing was sent to AWS");
+    }
     check(bootstrap);
     check(app);
     Map<String, String> bootstrapParameters = parameters(bootstrap, "bootstrap");
@@ -58,11 +64,13 @@ final class Deployment {
         settings.changeSetName());
     out.flush();
     StackDeployer.Options options = new StackDeployer.Options(settings.execute(), settings.waitLimit(),
-        settings.terminationProtection(), settings.changeSetName());
+        settings.terminationProtection());
     Review review = new Review(aws.describe(), settings.changeSetName());
-    try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3()) {
-      StackDeployer deployer = new StackDeployer(cfn, out, options);
-      review.add(BOOTSTRAP_STACK, deployer.deploy(BOOTSTRAP_STACK, bootstrap, bootstrapParameters));
+    // The lease is closed before the clients: its clean-up (and its SIGINT/SIGTERM hook) still needs them.
+    try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3();
+        RunLease lease = new RunLease(cfn, out, settings.changeSetName(), settings.waitLimit())) {
+      StackDeployer deployer = new StackDeployer(cfn, out, options, lease);
+      review.add(BOOTSTRAP_STACK, deployer.deploy(BOOTSTRAP_STACK, bootstrap, null, bootstrapParameters));
       if (!settings.execute() && deployer.status(BOOTSTRAP_STACK) == null) {
         review.note(APP_STACK, "Not reviewed: it needs the artifact bucket of " + BOOTSTRAP_STACK
             + ", which does not exist yet.");
@@ -78,11 +86,14 @@ final class Deployment {
         }
         appParameters.put("ArtifactBucket", bucket);
         appParameters.put("ArtifactKey", artifactKey);
-        review.add(APP_STACK, deployer.deploy(APP_STACK, app, appParameters));
+        String templateUrl = app.fitsInline() ? null : ArtifactStore.uploadTemplate(s3, bucket, app, out);
+        review.add(APP_STACK, deployer.deploy(APP_STACK, app, templateUrl, appParameters));
         if (settings.execute()) {
           reachApp(StackOutputs.read(cfn, APP_STACK, app, out), aws);
         }
       }
+    } catch (SdkClientException e) {
+      throw aws.problem(e);
     }
     if (!settings.execute()) {
       write(settings.reviewFile(), review.markdown());

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 
 /**
  * Deploys one template to one stack through a change set: classify the stack, create the change set, show it,
- * execute exactly that change set (or only review it), follow the events to the end. Whatever happens, the change
- * set it created does not outlive the run, nor does a placeholder stack of a CREATE change set never executed.
+ * execute exactly that change set (or only review it), follow the events to the end. What the run created, and
+ * whether another run holds the stack, is the {@link RunLease}'s business: it alone cleans up.
  */
 final class StackDeployer {
 
@@ -29,8 +29,7 @@ final class StackDeployer {
 
   record Result(Kind kind, ChangeTable changes, String note) {}
 
-  /** {@code changeSetName} is unique per run (commit and time); it doubles as the client token. */
-  record Options(boolean execute, Duration waitLimit, boolean terminationProtection, String changeSetName) {}
+  record Options(boolean execute, Duration waitLimit, boolean terminationProtection) {}
 
   private static final List<String> NO_CHANGE_REASONS =
       List.of("didn't contain changes", "No updates are to be performed");
@@ -38,32 +37,34 @@ final class StackDeployer {
   private final CloudFormationClient cfn;
   private final PrintWriter out;
   private final Options options;
+  private final RunLease lease;
 
-  StackDeployer(CloudFormationClient cfn, PrintWriter out, Options options) {
+  StackDeployer(CloudFormationClient cfn, PrintWriter out, Options options, RunLease lease) {
     this.cfn = cfn;
     this.out = out;
     this.options = options;
+    this.lease = lease;
   }
 
-  Result deploy(String stackName, Template template, Map<String, String> parameters) {
-    StackState state = StackState.of(status(stackName));
-    if (state == StackState.BUSY) {
-      if (!options.execute()) {
-        throw new DeployException("stack " + stackName + " is " + status(stackName)
-            + ": review it again when that operation has finished");
-      }
-      out.printf("Stack %s is %s: waiting for that operation to finish first.%n", stackName, status(stackName));
-      EventStream events = new EventStream(cfn, stackName, out);
-      events.skipExisting();
-      followUntilSettled(stackName, events);
-      state = StackState.of(status(stackName));
-    }
+  /** {@code templateUrl}: where the template was uploaded when it is too big to send inline, else null. */
+  Result deploy(String stackName, Template template, String templateUrl, Map<String, String> parameters) {
+    Stack stack = find(stackName);
+    lease.refuseIfHeld(stackName, stack);
+    StackState state = StackState.of(stack == null ? null : stack.stackStatusAsString());
     switch (state) {
       case ROLLBACK_STUCK -> throw new DeployException("stack " + stackName + " is UPDATE_ROLLBACK_FAILED: fix the"
           + " cause in its events, then run: aws cloudformation continue-update-rollback --stack-name " + stackName
           + " --region " + cfn.serviceClientConfiguration().region().id());
-      case BROKEN, BUSY -> throw new DeployException("stack " + stackName + " is " + status(stackName)
+      case BROKEN -> throw new DeployException("stack " + stackName + " is " + stack.stackStatusAsString()
           + " and cannot take a change set; see: aws cloudformation describe-stack-events --stack-name " + stackName);
+      case UPDATE -> {
+        // Whatever the stack's history (an interrupted first create, an import, a recreate by hand).
+        if (options.execute() && options.terminationProtection()
+            && !Boolean.TRUE.equals(stack.enableTerminationProtection())) {
+          out.printf("Stack %s has no termination protection: enabling it.%n", stackName);
+          protect(stackName);
+        }
+      }
       case RECREATE -> {
         if (!options.execute()) {
           String note = "Stack " + stackName + " is ROLLBACK_COMPLETE (its first create failed): the deploy will"
@@ -74,28 +75,30 @@ final class StackDeployer {
         out.printf("Stack %s is ROLLBACK_COMPLETE (its first create failed): deleting it, then creating it again.%n",
             stackName);
         deleteStack(stackName);
+        stack = null;
         state = StackState.CREATE;
       }
       default -> { }
     }
     ChangeSetType type = state == StackState.UPDATE ? ChangeSetType.UPDATE : ChangeSetType.CREATE;
-    return throughChangeSet(stackName, template, parameters, type);
+    return throughChangeSet(stackName, template, templateUrl, parameters, type, stack != null);
   }
 
-  private Result throughChangeSet(String stackName, Template template, Map<String, String> parameters,
-      ChangeSetType type) {
-    String name = options.changeSetName();
-    out.printf("Creating %s change set %s for stack %s from %s%n", type, name, stackName, template.file());
+  private Result throughChangeSet(String stackName, Template template, String templateUrl,
+      Map<String, String> parameters, ChangeSetType type, boolean stackExisted) {
+    String name = lease.runId();
+    out.printf("Creating %s change set %s for stack %s from %s%s%n", type, name, stackName, template.file(),
+        templateUrl == null ? "" : " (by TemplateURL " + templateUrl + ")");
     try {
-      cfn.createChangeSet(r -> r.stackName(stackName).changeSetName(name).clientToken(name)
-          .changeSetType(type).templateBody(template.body())
+      lease.create(stackName, stackExisted, () -> cfn.createChangeSet(r -> r.stackName(stackName)
+          .changeSetName(name).clientToken(name).changeSetType(type)
+          .templateBody(templateUrl == null ? template.body() : null).templateURL(templateUrl)
           .parameters(parameters.entrySet().stream()
               .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build())
               .toList())
           .capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM)
-          .description("hello-host deploy " + name));
+          .description(description())));
     } catch (CloudFormationException e) {
-      cleanUp(stackName, name, type);
       if (isNoChange(e.awsErrorDetails().errorMessage())) {
         return noChanges(stackName);
       }
@@ -103,10 +106,11 @@ final class StackDeployer {
           + e.awsErrorDetails().errorMessage(), e);
     }
     try {
+      lease.claim(stackName);
       return reviewAndExecute(stackName, name, type);
     } catch (RuntimeException e) {
       try {
-        cleanUp(stackName, name, type);
+        lease.release(stackName);
       } catch (RuntimeException cleanupFailure) {
         e.addSuppressed(cleanupFailure);
         out.printf("WARNING: could not delete change set %s of stack %s: %s%n", name, stackName,
@@ -116,11 +120,17 @@ final class StackDeployer {
     }
   }
 
+  /** Says which run made the change set, for another run that finds it in its way. */
+  private static String description() {
+    String build = System.getenv("CIRCLE_BUILD_URL");
+    return "hello-host deployer" + (build == null || build.isBlank() ? "" : " in " + build);
+  }
+
   private Result reviewAndExecute(String stackName, String name, ChangeSetType type) {
     DescribeChangeSetResponse created = awaitChangeSet(stackName, name);
     if ("FAILED".equals(created.statusAsString())) {
       if (isNoChange(created.statusReason())) {
-        cleanUp(stackName, name, type);
+        lease.release(stackName);
         return noChanges(stackName);
       }
       throw new DeployException("change set " + name + " for stack " + stackName + " failed: "
@@ -132,7 +142,7 @@ final class StackDeployer {
     ChangeTable table = ChangeTable.of(changes);
     out.printf("Changes to stack %s (%d):%n%s", stackName, table.rows().size(), table.console());
     if (!options.execute()) {
-      cleanUp(stackName, name, type);
+      lease.release(stackName);
       out.printf("Review only: change set %s deleted, nothing executed.%n", name);
       return new Result(Kind.REVIEWED, table, "");
     }
@@ -151,7 +161,8 @@ final class StackDeployer {
     events.skipExisting();
     out.printf("Executing change set %s on stack %s%n", name, stackName);
     try {
-      cfn.executeChangeSet(r -> r.stackName(stackName).changeSetName(name).clientRequestToken(name));
+      lease.execute(stackName,
+          () -> cfn.executeChangeSet(r -> r.stackName(stackName).changeSetName(name).clientRequestToken(name)));
     } catch (CloudFormationException e) {
       events.poll();
       throw new DeployException("executing change set " + name + " on stack " + stackName + " failed: "
@@ -171,7 +182,7 @@ final class StackDeployer {
     }
     out.printf("Stack %s is %s after %ds.%n", stackName, finalStatus, events.elapsed().toSeconds());
     // AWS removes an executed change set itself; an emulator may keep it listed.
-    deleteChangeSetIfPresent(stackName, name);
+    lease.release(stackName);
     if (type == ChangeSetType.CREATE && options.terminationProtection()) {
       protect(stackName);
     }
@@ -222,26 +233,6 @@ final class StackDeployer {
 
   private static boolean isNoChange(String reason) {
     return reason != null && NO_CHANGE_REASONS.stream().anyMatch(reason::contains);
-  }
-
-  /** Deletes the change set and, for a CREATE that never ran, the REVIEW_IN_PROGRESS stack it made. */
-  private void cleanUp(String stackName, String changeSet, ChangeSetType type) {
-    deleteChangeSetIfPresent(stackName, changeSet);
-    if (type == ChangeSetType.CREATE && "REVIEW_IN_PROGRESS".equals(status(stackName))) {
-      cfn.deleteStack(r -> r.stackName(stackName));
-      out.printf("Deleted the placeholder stack %s (REVIEW_IN_PROGRESS) of the unexecuted CREATE change set.%n",
-          stackName);
-    }
-  }
-
-  /** A change set still executing is left alone: CloudFormation removes it when the execution ends. */
-  private void deleteChangeSetIfPresent(String stackName, String changeSet) {
-    boolean listed = status(stackName) != null && cfn.listChangeSetsPaginator(r -> r.stackName(stackName))
-        .summaries().stream().anyMatch(s -> changeSet.equals(s.changeSetName())
-            && !"EXECUTE_IN_PROGRESS".equals(s.executionStatusAsString()));
-    if (listed) {
-      cfn.deleteChangeSet(r -> r.stackName(stackName).changeSetName(changeSet));
-    }
   }
 
   private void deleteStack(String stackName) {

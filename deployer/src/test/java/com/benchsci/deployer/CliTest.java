@@ -44,7 +44,9 @@ class CliTest {
   }
 
   @Test
-  void changeSetNamesAreValidAndCarryTheCommit() {
-    assertThat(Cli.changeSetName()).matches("hello-host-[A-Za-z0-9]+-\\d{8}-\\d{6}");
+  void changeSetNamesAreValidCarryTheCommitAndDifferForRunsStartedInTheSameSecond() {
+    String first = Cli.changeSetName();
+    assertThat(first).matches("hello-host-[A-Za-z0-9]+-\\d{8}-\\d{6}-[0-9a-f]{8}").hasSizeLessThanOrEqualTo(128);
+    assertThat(Cli.changeSetName()).isNotEqualTo(first);
   }
 }

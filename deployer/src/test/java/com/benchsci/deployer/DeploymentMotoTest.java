@@ -7,11 +7,18 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,18 +181,193 @@ class DeploymentMotoTest {
         "WARNING: termination protection not enabled on stack hello-host");
   }
 
+  @Test
+  void eachBadInputIsOneLineNamingItAndNothingReachesAws() throws IOException {
+    Path templates = templates("stack.yaml");
+    Path parameters = templates.resolve("stack-local.json");
+    Files.delete(parameters);
+    assertThat(refusal(templates)).isEqualTo("parameter file not found: " + parameters
+        + " (every environment has one; [] for no parameters): nothing was sent to AWS");
+
+    Files.writeString(parameters, "[{\"ParameterKey\": \"Environment\", \"ParameterValue\": \"prod \"}]");
+    assertThat(refusal(templates)).isEqualTo(parameters + ": parameter Environment = \"prod \" is not one of"
+        + " AllowedValues [local, prod] (declared in stack.yaml): nothing was sent to AWS");
+
+    Files.writeString(parameters, "[{\"ParameterKey\": \"Environment\", \"ParameterValue\": \"local\"},\n"
+        + " {\"ParameterKey\": \"Environment\" \"ParameterValue\": \"local\"}]");
+    assertThat(refusal(templates)).isEqualTo(parameters + ":2:33: invalid YAML: expected ',' or '}', but got <scalar>"
+        + " (while parsing a flow mapping)");
+
+    copy("stack-local.json", parameters);
+    Path stack = templates.resolve("stack.yaml");
+    Files.writeString(stack, Files.readString(stack).replace("    Type: AWS::EC2::EIP\n", "    Type: AWS::EC2::EIP\n"
+        + "   Broken: indentation\n"));
+    assertThat(refusal(templates)).isEqualTo(stack + ":29:4: invalid YAML: expected <block end>, but found"
+        + " '<block mapping start>' (while parsing a block mapping)");
+
+    copy("stack.yaml", stack);
+
+    Path bootstrap = templates.resolve("bootstrap.yaml");
+    Files.writeString(bootstrap, Files.readString(bootstrap) + padding(Template.INLINE_LIMIT));
+    assertThat(refusal(templates)).startsWith(bootstrap + " is ")
+        .endsWith(" bytes, over CloudFormation's 51200-byte limit for an inline template; it creates the artifact"
+            + " bucket that larger templates are uploaded to, so it must stay under the limit: nothing was sent to AWS");
+
+    assertThat(proxy.requests()).as("calls that reached the endpoint").isZero();
+  }
+
+  @Test
+  void aTemplateOverTheInlineLimitIsDeployedFromTheArtifactBucket() throws IOException {
+    Path templates = templates("stack.yaml");
+    Path stack = templates.resolve("stack.yaml");
+    Files.writeString(stack, Files.readString(stack) + padding(Template.INLINE_LIMIT));
+    Run run = deploy(templates, true, List.of());
+    assertThat(run.error()).isNull();
+    String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
+    assertThat(run.output())
+        .containsPattern("stack.yaml is 5\\d{4} bytes, over the 51200-byte limit for an inline template: uploaded to"
+            + " s3://" + bucket + "/templates/[0-9a-f]{64}\\.yaml")
+        .containsPattern("Creating CREATE change set \\S+ for stack hello-host from \\S+stack.yaml \\(by TemplateURL"
+            + " https://s3\\.[a-z0-9-]+\\.amazonaws\\.com/" + bucket + "/templates/[0-9a-f]{64}\\.yaml\\)")
+        .contains("Stack hello-host is CREATE_COMPLETE");
+    try (S3Client s3 = direct.s3()) {
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix("templates/")).contents()).hasSize(1);
+    }
+    Run again = deploy(templates, true, List.of());
+    assertThat(again.error()).isNull();
+    assertThat(again.output()).contains("already in s3://" + bucket + "/templates/", "No changes to stack hello-host.");
+  }
+
+  @Test
+  void aHungEndpointFailsInOneLineNamingIt() throws Exception {
+    try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> accepted = new CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            accepted.add(hung.accept()); // accepted, never read from or answered
+          }
+        } catch (IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.start();
+      URI endpoint = URI.create("http://127.0.0.1:" + hung.getLocalPort());
+      Instant start = Instant.now();
+      Run run = deploy(templates("stack.yaml"), true, List.of(), false, () -> AwsTarget.emulator(endpoint));
+      System.out.printf("hung endpoint: failed after %d ms, %d connections%n",
+          Duration.between(start, Instant.now()).toMillis(), accepted.size());
+      assertThat(run.error()).hasMessage("no answer from " + endpoint + " within 25 s (it accepts connections but"
+          + " does not respond): check the endpoint");
+      assertThat(accepted).isNotEmpty();
+      for (Socket socket : accepted) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void aChangeSetOfAnotherRunInFlightMakesTheDeployRefuseAndTouchNothing() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String otherRun = otherRunsChangeSet();
+
+    Run refused = deploy(templates, true, List.of());
+    assertThat(refused.error().getMessage()).matches("stack hello-host is held by another deploy: change set "
+        + otherRun + " \\(CREATE_COMPLETE/AVAILABLE, created \\S+, \\d+ s ago, another run\\); nothing was changed:"
+        + " deploy again when that run has finished");
+    assertThat(refused.output()).doesNotContainPattern("change set \\S+ for stack hello-host from");
+    assertThat(changeSets(Deployment.APP_STACK)).containsExactly(otherRun + " AVAILABLE");
+    assertThat(stackNames()).containsExactlyInAnyOrder(Deployment.BOOTSTRAP_STACK, Deployment.APP_STACK);
+  }
+
+  @Test
+  void aChangeSetOlderThanTheWaitLimitIsAnAbandonedRunNotALock() throws Exception {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String abandoned = otherRunsChangeSet();
+    Thread.sleep(1500);
+
+    Run run = deploy(templates, true, List.of(), false, Duration.ofSeconds(1),
+        () -> AwsTarget.emulator(proxy.endpoint()));
+    assertThat(run.error()).isNull();
+    assertThat(run.output()).contains("Ignoring change set " + abandoned + " of stack hello-host: pending since ",
+        "older than the 1 s wait limit (an abandoned run).");
+    assertThat(changeSets(Deployment.APP_STACK)).containsExactly(abandoned + " AVAILABLE");
+  }
+
+  @Test
+  void aStackBusyWithAnotherOperationIsRefusedNotWaitedFor() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    // moto finishes every operation at once, so the proxy reports the state of a stack that another run updates.
+    proxy.rewriteDescribeStacksUntilDelete(body -> body.contains("<StackName>hello-host</StackName>")
+        ? body.replace("<StackStatus>CREATE_COMPLETE</StackStatus>", "<StackStatus>UPDATE_IN_PROGRESS</StackStatus>")
+        : body);
+
+    Run run = deploy(templates, true, List.of());
+    assertThat(run.error()).hasMessageStartingWith("stack hello-host is UPDATE_IN_PROGRESS, held by an operation not"
+        + " started by a change set: wait for it to finish (aws cloudformation describe-stack-events --stack-name"
+        + " hello-host --region ");
+    assertThat(stackNames()).containsExactlyInAnyOrder(Deployment.BOOTSTRAP_STACK, Deployment.APP_STACK);
+  }
+
+  @Test
+  void anUnprotectedStackIsProtectedOnTheNextDeployWhateverItsHistory() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    Run run = deploy(templates, true, List.of(), true);
+    assertThat(run.error()).isNull();
+    // moto reports every stack unprotected and does not implement UpdateTerminationProtection: the attempt shows.
+    assertThat(run.output()).contains("Stack hello-host has no termination protection: enabling it.",
+        "WARNING: termination protection not enabled on stack hello-host", "No changes to stack hello-host.");
+  }
+
+  /** A pending change set on the app stack made by someone else, as another deployer run would leave it. */
+  private static String otherRunsChangeSet() {
+    String name = "hello-host-other-run-" + RUNS.incrementAndGet();
+    try (CloudFormationClient cfn = direct.cloudFormation()) {
+      cfn.createChangeSet(r -> r.stackName(Deployment.APP_STACK).changeSetName(name).changeSetType("UPDATE")
+          .usePreviousTemplate(false).templateBody("Resources:\n  Ip:\n    Type: AWS::EC2::EIP\n")
+          .description("another run"));
+    }
+    return name;
+  }
+
+  private String refusal(Path templates) throws IOException {
+    Run run = deploy(templates, true, List.of());
+    assertThat(run.error()).as(run.output()).isNotNull();
+    assertThat(run.error().getMessage()).doesNotContain("\n");
+    return run.error().getMessage();
+  }
+
+  /** YAML comment lines that take a template past {@code bytes}. */
+  private static String padding(int bytes) {
+    return ("# padding to take the template past CloudFormation's inline limit\n").repeat(bytes / 60 + 1);
+  }
+
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks) throws IOException {
     return deploy(templates, execute, checks, false);
   }
 
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect)
       throws IOException {
+    return deploy(templates, execute, checks, protect, () -> AwsTarget.emulator(proxy.endpoint()));
+  }
+
+  private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
+      Supplier<AwsTarget> target) throws IOException {
+    return deploy(templates, execute, checks, protect, Duration.ofMinutes(2), target);
+  }
+
+  private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
+      Duration waitLimit, Supplier<AwsTarget> target) throws IOException {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text, true);
     Deployment.Settings settings = new Deployment.Settings(templates, "local", appJar(), execute,
-        Duration.ofMinutes(2), protect, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet());
+        waitLimit, protect, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet());
     try {
-      new Deployment(settings, checks, out).run(() -> AwsTarget.emulator(proxy.endpoint()));
+      new Deployment(settings, checks, out).run(target);
       return new Run(text.toString(), null);
     } catch (DeployException e) {
       return new Run(text.toString(), e);
@@ -203,6 +385,7 @@ class DeploymentMotoTest {
   private Path templates(String stack) throws IOException {
     Path target = Files.createDirectories(dir.resolve("cloudformation"));
     copy("bootstrap.yaml", target.resolve("bootstrap.yaml"));
+    copy("bootstrap-local.json", target.resolve("bootstrap-local.json"));
     copy("stack-local.json", target.resolve("stack-local.json"));
     copy(stack, target.resolve("stack.yaml"));
     return target;
