@@ -17,8 +17,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An HTTP proxy between the deployer and a real moto server that can misbehave on purpose: answer the next
@@ -49,6 +52,8 @@ final class FaultProxy implements AutoCloseable {
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger faultsServed = new AtomicInteger();
+  private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
+  private final ConcurrentLinkedQueue<String> actions = new ConcurrentLinkedQueue<>();
   private volatile UnaryOperator<String> describeStacksRewrite = UnaryOperator.identity();
 
   FaultProxy(URI target) throws IOException {
@@ -68,6 +73,7 @@ final class FaultProxy implements AutoCloseable {
     describeStacksRewrite = UnaryOperator.identity();
     requests.set(0);
     faultsServed.set(0);
+    actions.clear();
   }
 
   /** The next CloudFormation calls get these answers instead of moto's, in order. */
@@ -82,6 +88,11 @@ final class FaultProxy implements AutoCloseable {
 
   int requests() {
     return requests.get();
+  }
+
+  /** How many requests of this CloudFormation API action passed (e.g. CreateChangeSet). */
+  int calls(String action) {
+    return (int) actions.stream().filter(action::equals).count();
   }
 
   int faultsServed() {
@@ -100,6 +111,10 @@ final class FaultProxy implements AutoCloseable {
     }
     String text = new String(body, StandardCharsets.UTF_8);
     boolean cloudFormation = text.contains("Action=") && text.contains("Version=2010-05-15");
+    Matcher action = ACTION.matcher(text);
+    if (cloudFormation && action.find()) {
+      actions.add(action.group(1));
+    }
     Fault fault = cloudFormation ? nextFault() : null;
     if (fault != null) {
       faultsServed.incrementAndGet();
