@@ -62,7 +62,7 @@ public final class Cli implements Callable<Integer> {
       + " else a moto server started and kept running by the deployer).")
   URI endpoint;
 
-  @Option(names = "--refresh-image",
+  @Option(names = "--refresh-image", arity = "0..1",
       description = "Resolve the host image from its public SSM parameter again (replaces the instance when AWS"
           + " published a new one). Without it, an existing stack keeps the image it runs.")
   boolean refreshImage;
