@@ -166,7 +166,7 @@ final class Deployment {
 
   /**
    * The Markdown for the pull request: one section per stack, each with the digest of what it shows, and all
-   * digests once more in a hidden marker line that the master deploy reads back ({@code .circleci/}).
+   * digests once more in a hidden first line that the master deploy reads back (.circleci/reviewed-digests.sh).
    */
   static final class Review {
     static final String DIGESTS_MARKER = "<!-- hello-host-digests: ";
@@ -227,7 +227,8 @@ final class Deployment {
     }
 
     String markdown() {
-      return text + "\n" + DIGESTS_MARKER + digests() + " -->\n";
+      // First, so a review cut to fit a comment still carries it.
+      return DIGESTS_MARKER + digests() + " -->\n" + text;
     }
   }
 }
