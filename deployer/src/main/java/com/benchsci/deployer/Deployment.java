@@ -205,8 +205,10 @@ final class Deployment {
         default -> {
           if (!result.note().isEmpty()) {
             text.append(result.note()).append('\n');
-          } else {
-            text.append(result.changes().rows().size()).append(" change(s):\n\n").append(result.changes().markdown());
+          }
+          if (!result.changes().rows().isEmpty()) {
+            text.append(result.note().isEmpty() ? "" : "\n").append(result.changes().rows().size())
+                .append(" change(s):\n\n").append(result.changes().markdown());
           }
         }
       }

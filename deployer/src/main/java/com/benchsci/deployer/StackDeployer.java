@@ -76,11 +76,17 @@ final class StackDeployer {
       case BROKEN, BUSY -> throw new DeployException("stack " + stackName + " is " + status(stackName)
           + " and cannot take a change set; see: aws cloudformation describe-stack-events --stack-name " + stackName);
       case RECREATE -> {
+        String note = "Stack " + stackName + " is ROLLBACK_COMPLETE (its first create failed): the deploy will"
+            + " delete it and create it again.";
+        Result additions = additionsOnly(stackName, template, parameters, note);
         if (!options.execute()) {
-          String note = "Stack " + stackName + " is ROLLBACK_COMPLETE (its first create failed): the deploy will"
-              + " delete it and create it again.";
-          out.println(note);
-          return new Result(Kind.REVIEWED, new ChangeTable(List.of()), note, "");
+          return additions;
+        }
+        if (options.reviewedDigests() != null
+            && !additions.digest().equals(options.reviewedDigests().get(stackName))) {
+          out.printf("NOT EXECUTED: the re-creation of stack %s was not reviewed (digest %s); nothing deleted.%n",
+              stackName, additions.digest());
+          return new Result(Kind.UNREVIEWED, additions.changes(), note, additions.digest());
         }
         out.printf("Stack %s is ROLLBACK_COMPLETE (its first create failed): deleting it, then creating it again.%n",
             stackName);
@@ -90,7 +96,8 @@ final class StackDeployer {
       default -> { }
     }
     if (state == StackState.CREATE && !options.execute()) {
-      return additionsOnly(stackName, template, parameters);
+      return additionsOnly(stackName, template, parameters, "Stack " + stackName + " does not exist: the review lists"
+          + " the template's resources as additions (no change set created).");
     }
     ChangeSetType type = state == StackState.UPDATE ? ChangeSetType.UPDATE : ChangeSetType.CREATE;
     return throughChangeSet(stackName, template, parameters, type);
@@ -100,13 +107,12 @@ final class StackDeployer {
    * The review of a stack that does not exist: the template's resources as additions, without a CREATE change set
    * (which would create a placeholder stack that the review role then could not, and should not, delete).
    */
-  private Result additionsOnly(String stackName, Template template, Map<String, String> parameters) {
+  private Result additionsOnly(String stackName, Template template, Map<String, String> parameters, String note) {
     ChangeTable table = ChangeTable.additions(template);
     String digest = ChangeSetDigest.of(stackName, template.body(), parameters, table);
-    out.printf("Stack %s does not exist: its review lists the template's resources as additions (no change set"
-        + " created).%nChanges to stack %s (%d, digest %s):%n%s", stackName, stackName, table.rows().size(), digest,
+    out.printf("%s%nChanges to stack %s (%d, digest %s):%n%s", note, stackName, table.rows().size(), digest,
         table.console());
-    return new Result(Kind.REVIEWED, table, "", digest);
+    return new Result(Kind.REVIEWED, table, note, digest);
   }
 
   private Result throughChangeSet(String stackName, Template template, Map<String, String> parameters,

@@ -128,6 +128,22 @@ class DeploymentMotoTest {
   }
 
   @Test
+  void aStackLeftRollbackCompleteIsNotDeletedWithoutAReviewOfItsRecreation() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String before = stackId(Deployment.APP_STACK);
+    proxy.rewriteDescribeStacksUntilDelete(body -> body.contains("<StackName>hello-host</StackName>")
+        ? body.replace("<StackStatus>CREATE_COMPLETE</StackStatus>", "<StackStatus>ROLLBACK_COMPLETE</StackStatus>")
+        : body);
+
+    Run run = deploy(templates, true, List.of(), false, false, Map.of());
+    assertThat(run.error()).isInstanceOf(UnreviewedChangesException.class);
+    assertThat(run.output()).contains("NOT EXECUTED: the re-creation of stack hello-host was not reviewed");
+    assertThat(proxy.calls("DeleteStack")).isZero();
+    assertThat(stackId(Deployment.APP_STACK)).isEqualTo(before);
+  }
+
+  @Test
   void throttlingAndUnavailableAnswersAreRetried() throws IOException {
     proxy.failNextCloudFormationCalls(List.of(FaultProxy.Fault.throttling(), FaultProxy.Fault.unavailable(),
         FaultProxy.Fault.throttling(), FaultProxy.Fault.unavailable()));
