@@ -90,10 +90,10 @@ public final class Cli implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean prod = env == Env.prod;
-    Deployment.Settings settings = new Deployment.Settings(templates, env.name(), appJar, execute,
-        Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName(), refreshImage,
-        reviewedDigests(reviewedDigests));
     try {
+      Deployment.Settings settings = new Deployment.Settings(templates, env.name(), appJar, execute,
+          Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName(), refreshImage,
+          reviewedDigests(reviewedDigests));
       new Deployment(settings, checks(rules), out)
           .run(() -> prod ? AwsTarget.aws() : AwsTarget.emulator(emulator(out)));
       return 0;
@@ -132,7 +132,7 @@ public final class Cli implements Callable<Integer> {
       }
       String[] parts = pair.trim().split("=", 2);
       if (parts.length != 2 || !parts[1].matches("[0-9a-f]{64}")) {
-        throw new CommandLine.ParameterException(commandLine(), "--reviewed-digests: '" + pair
+        throw new DeployException("--reviewed-digests: '" + pair
             + "' is not STACK=<64 hex digits> (the content of review-digests.txt)");
       }
       digests.put(parts[0], parts[1]);
