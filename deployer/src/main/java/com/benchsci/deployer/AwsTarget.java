@@ -17,6 +17,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Where the deploy goes: real AWS through the default credential and region chains, or an emulator endpoint with
@@ -76,6 +77,15 @@ record AwsTarget(URI endpoint, Region region, AwsCredentialsProvider credentials
     if (endpoint != null) {
       // An emulator on 127.0.0.1 has no per-bucket host names.
       builder.endpointOverride(endpoint).forcePathStyle(true);
+    }
+    return builder.build();
+  }
+
+  SsmClient ssm() {
+    var builder = SsmClient.builder().region(region).credentialsProvider(credentials)
+        .overrideConfiguration(overrides());
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
     }
     return builder.build();
   }

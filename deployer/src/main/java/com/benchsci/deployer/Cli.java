@@ -12,7 +12,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +25,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * {@code java -jar deployer.jar}: deploys cloudformation/bootstrap.yaml and stack.yaml through change sets.
- * Exit 0: deployed, reviewed or nothing to change; 1: refused or failed (one line says why); 2: bad usage.
+ * Exit 0: deployed, reviewed or nothing to change; 1: refused or failed (one line says why); 2: bad usage;
+ * 3: stopped before executing a change set that was not the reviewed one (its new review is written).
  */
 @Command(name = "deployer", mixinStandardHelpOptions = true,
     description = "Deploys the hello-host stacks through CloudFormation change sets (local moto by default).")
@@ -58,6 +61,16 @@ public final class Cli implements Callable<Integer> {
       + " else a moto server started and kept running by the deployer).")
   URI endpoint;
 
+  @Option(names = "--refresh-image", arity = "0..1",
+      description = "Resolve the host image from its public SSM parameter again (replaces the instance when AWS"
+          + " published a new one). Without it, an existing stack keeps the image it runs.")
+  boolean refreshImage;
+
+  @Option(names = "--reviewed-digests", defaultValue = "any", paramLabel = "STACK=SHA256,...|any",
+      description = "Execute only change sets whose digest is the reviewed one for their stack (the review's"
+          + " review-digests.txt); else write the new review and exit 3. 'any' (default): no such check.")
+  String reviewedDigests;
+
   @Option(names = "--wait-minutes", defaultValue = "30", description = "Longest wait for one stack operation.")
   long waitMinutes;
 
@@ -78,12 +91,17 @@ public final class Cli implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean prod = env == Env.prod;
-    Deployment.Settings settings = new Deployment.Settings(templates, env.name(), appJar, execute,
-        Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName());
     try {
+      Deployment.Settings settings = new Deployment.Settings(templates, env.name(), appJar, execute,
+          Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName(), refreshImage,
+          reviewedDigests(reviewedDigests));
       new Deployment(settings, checks(rules), out)
           .run(() -> prod ? AwsTarget.aws() : AwsTarget.emulator(emulator(out)));
       return 0;
+    } catch (UnreviewedChangesException e) {
+      out.flush();
+      err.println("STOPPED: " + e.getMessage());
+      return 3;
     } catch (DeployException e) {
       out.flush();
       err.println("ERROR: " + e.getMessage());
@@ -97,6 +115,26 @@ public final class Cli implements Callable<Integer> {
       out.flush();
       err.flush();
     }
+  }
+
+  /** {@code any}: null (no check); else {@code stack=sha256} pairs, comma-separated (empty: nothing reviewed). */
+  static Map<String, String> reviewedDigests(String value) {
+    if (value.equals("any")) {
+      return null;
+    }
+    Map<String, String> digests = new LinkedHashMap<>();
+    for (String pair : value.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      String[] parts = pair.trim().split("=", 2);
+      if (parts.length != 2 || !parts[1].matches("[0-9a-f]{64}")) {
+        throw new DeployException("--reviewed-digests: '" + pair
+            + "' is not STACK=<64 hex digits> (the content of review-digests.txt)");
+      }
+      digests.put(parts[0], parts[1]);
+    }
+    return digests;
   }
 
   /** cfn-lint and the cfn-guard policy rules, run on each template before anything reaches AWS. */

@@ -12,9 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The whole deploy of the product: check both templates, then (and only then) reach AWS: the bootstrap stack
@@ -26,8 +28,13 @@ final class Deployment {
   static final String BOOTSTRAP_STACK = "hello-host-bootstrap";
   static final String APP_STACK = "hello-host";
 
+  /**
+   * {@code refreshImage}: resolve the host image from SSM again (else the stack's own is kept);
+   * {@code reviewedDigests}: stack to reviewed digest, or null to execute without that check (local, by hand).
+   */
   record Settings(Path templates, String env, Path appJar, boolean execute, Duration waitLimit,
-      boolean terminationProtection, boolean httpCheck, Path reviewFile, String changeSetName) {}
+      boolean terminationProtection, boolean httpCheck, Path reviewFile, String changeSetName, boolean refreshImage,
+      Map<String, String> reviewedDigests) {}
 
   private final Settings settings;
   private final List<TemplateCheck> checks;
@@ -64,14 +71,20 @@ final class Deployment {
         settings.changeSetName());
     out.flush();
     StackDeployer.Options options = new StackDeployer.Options(settings.execute(), settings.waitLimit(),
-        settings.terminationProtection());
+        settings.terminationProtection(), settings.reviewedDigests());
     Review review = new Review(aws.describe(), settings.changeSetName());
     // The lease is closed before the clients: its clean-up (and its SIGINT/SIGTERM hook) still needs them.
-    try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3();
+    try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3(); SsmClient ssm = aws.ssm();
         RunLease lease = new RunLease(cfn, out, settings.changeSetName(), settings.waitLimit())) {
       StackDeployer deployer = new StackDeployer(cfn, out, options, lease);
-      review.add(BOOTSTRAP_STACK, deployer.deploy(BOOTSTRAP_STACK, bootstrap, null, bootstrapParameters));
-      if (!settings.execute() && deployer.status(BOOTSTRAP_STACK) == null) {
+      StackDeployer.Result bootstrapResult = deployer.deploy(BOOTSTRAP_STACK, bootstrap, null, bootstrapParameters);
+      review.add(BOOTSTRAP_STACK, bootstrapResult);
+      if (bootstrapResult.kind() == StackDeployer.Kind.UNREVIEWED) {
+        // Nothing more executes in this run: the rest is reviewed, so the new review is whole.
+        deployer = new StackDeployer(cfn, out, options.reviewOnly(), lease);
+      }
+      boolean appDeployed = false;
+      if (deployer.status(BOOTSTRAP_STACK) == null) {
         review.note(APP_STACK, "Not reviewed: it needs the artifact bucket of " + BOOTSTRAP_STACK
             + ", which does not exist yet.");
       } else {
@@ -86,18 +99,33 @@ final class Deployment {
         }
         appParameters.put("ArtifactBucket", bucket);
         appParameters.put("ArtifactKey", artifactKey);
+        List<String> images = new ArrayList<>();
+        appParameters.putAll(HostImages.choose(app, appParameters, deployer.find(APP_STACK), settings.refreshImage(),
+            ssm, line -> {
+              out.println(line);
+              images.add(line);
+            }));
         String templateUrl = app.fitsInline() ? null : ArtifactStore.uploadTemplate(s3, bucket, app, out);
-        review.add(APP_STACK, deployer.deploy(APP_STACK, app, templateUrl, appParameters));
-        if (settings.execute()) {
-          reachApp(StackOutputs.read(cfn, APP_STACK, app, out), aws);
-        }
+        StackDeployer.Result appResult = deployer.deploy(APP_STACK, app, templateUrl, appParameters);
+        review.add(APP_STACK, appResult, images);
+        appDeployed = appResult.kind() == StackDeployer.Kind.CHANGED || appResult.kind() == StackDeployer.Kind.NO_CHANGES;
+      }
+      if (review.unreviewed()) {
+        write(settings.reviewFile(), review);
+        throw new UnreviewedChangesException("not the reviewed change set(s): nothing executed; the new review is "
+            + settings.reviewFile() + ", its digests " + digestsFile(settings.reviewFile())
+            + " (approve it, then deploy with --reviewed-digests set to them)");
+      }
+      if (settings.execute() && appDeployed) {
+        reachApp(StackOutputs.read(cfn, APP_STACK, app, out), aws);
       }
     } catch (SdkClientException e) {
       throw aws.problem(e);
     }
     if (!settings.execute()) {
-      write(settings.reviewFile(), review.markdown());
-      out.printf("Review written to %s; nothing was executed.%n", settings.reviewFile());
+      write(settings.reviewFile(), review);
+      out.printf("Review written to %s (digests: %s); nothing was executed.%n", settings.reviewFile(),
+          digestsFile(settings.reviewFile()));
     }
   }
 
@@ -131,35 +159,67 @@ final class Deployment {
     return new LinkedHashMap<>(ParameterFile.read(file, template));
   }
 
-  private static void write(Path file, String text) {
+  /** The Markdown review, and beside it the digests it showed as {@code --reviewed-digests} takes them. */
+  private static void write(Path file, Review review) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      Files.writeString(file, text, StandardCharsets.UTF_8);
+      Files.writeString(file, review.markdown(), StandardCharsets.UTF_8);
+      Files.writeString(digestsFile(file), review.digests() + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new DeployException("cannot write the review to " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** The Markdown for the pull request: one section per stack. */
+  static Path digestsFile(Path reviewFile) {
+    return reviewFile.resolveSibling("review-digests.txt");
+  }
+
+  /**
+   * The Markdown for the pull request: one section per stack, each with the digest of what it shows, and all
+   * digests once more in a hidden first line that the master deploy reads back (.circleci/reviewed-digests.sh).
+   */
   static final class Review {
+    static final String DIGESTS_MARKER = "<!-- hello-host-digests: ";
     private final StringBuilder text = new StringBuilder();
+    private final Map<String, String> digests = new LinkedHashMap<>();
+    private boolean unreviewed;
 
     Review(String target, String changeSetName) {
       text.append("## CloudFormation change set review\n\n")
           .append("Target: ").append(target).append(". Change sets `").append(changeSetName)
-          .append("` were created, rendered and deleted; nothing was executed.\n");
+          .append("` were created and rendered; each one not executed was deleted.\n");
     }
 
     void add(String stack, StackDeployer.Result result) {
+      add(stack, result, List.of());
+    }
+
+    /** {@code notes}: lines shown above the changes (the image choice). */
+    void add(String stack, StackDeployer.Result result, List<String> notes) {
       text.append("\n### Stack `").append(stack).append("`\n\n");
+      notes.forEach(n -> text.append("- ").append(n).append('\n'));
+      if (!notes.isEmpty()) {
+        text.append('\n');
+      }
+      if (!result.digest().isEmpty()) {
+        digests.put(stack, result.digest());
+        text.append("Digest: `").append(result.digest()).append("`\n\n");
+      }
+      unreviewed |= result.kind() == StackDeployer.Kind.UNREVIEWED;
       switch (result.kind()) {
         case NO_CHANGES -> text.append("No changes.\n");
+        case CHANGED -> text.append("Executed: its digest was the reviewed one.\n\n")
+            .append(result.changes().markdown());
+        case UNREVIEWED -> text.append("**Not executed**: not the reviewed change set. ")
+            .append(result.changes().rows().size()).append(" change(s):\n\n").append(result.changes().markdown());
         default -> {
           if (!result.note().isEmpty()) {
             text.append(result.note()).append('\n');
-          } else {
-            text.append(result.changes().rows().size()).append(" change(s):\n\n").append(result.changes().markdown());
+          }
+          if (!result.changes().rows().isEmpty()) {
+            text.append(result.note().isEmpty() ? "" : "\n").append(result.changes().rows().size())
+                .append(" change(s):\n\n").append(result.changes().markdown());
           }
         }
       }
@@ -169,8 +229,19 @@ final class Deployment {
       text.append("\n### Stack `").append(stack).append("`\n\n").append(note).append('\n');
     }
 
+    boolean unreviewed() {
+      return unreviewed;
+    }
+
+    /** {@code stack=digest,...} for every stack with changes: the value of {@code --reviewed-digests}. */
+    String digests() {
+      return digests.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+          .collect(Collectors.joining(","));
+    }
+
     String markdown() {
-      return text.toString();
+      // First, so a review cut to fit a comment still carries it.
+      return DIGESTS_MARKER + digests() + " -->\n" + text;
     }
   }
 }

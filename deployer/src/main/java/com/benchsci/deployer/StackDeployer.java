@@ -25,11 +25,22 @@ import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 final class StackDeployer {
 
   /** How a deploy of one stack ended when it did not fail. */
-  enum Kind { CHANGED, NO_CHANGES, REVIEWED }
+  enum Kind { CHANGED, NO_CHANGES, REVIEWED, UNREVIEWED }
 
-  record Result(Kind kind, ChangeTable changes, String note) {}
+  /** {@code digest}: of what was shown ({@link ChangeSetDigest}), empty when nothing was. */
+  record Result(Kind kind, ChangeTable changes, String note, String digest) {}
 
-  record Options(boolean execute, Duration waitLimit, boolean terminationProtection) {}
+  /**
+   * {@code reviewedDigests}: stack name to the digest its review showed; when not null, a change set executes only
+   * when its digest is the reviewed one for its stack (else: {@link Kind#UNREVIEWED}, nothing executed).
+   */
+  record Options(boolean execute, Duration waitLimit, boolean terminationProtection,
+      Map<String, String> reviewedDigests) {
+
+    Options reviewOnly() {
+      return new Options(false, waitLimit, terminationProtection, reviewedDigests);
+    }
+  }
 
   private static final List<String> NO_CHANGE_REASONS =
       List.of("didn't contain changes", "No updates are to be performed");
@@ -66,11 +77,17 @@ final class StackDeployer {
         }
       }
       case RECREATE -> {
+        String note = "Stack " + stackName + " is ROLLBACK_COMPLETE (its first create failed): the deploy will"
+            + " delete it and create it again.";
+        Result additions = additionsOnly(stackName, template, parameters, note);
         if (!options.execute()) {
-          String note = "Stack " + stackName + " is ROLLBACK_COMPLETE (its first create failed): the deploy will"
-              + " delete it and create it again.";
-          out.println(note);
-          return new Result(Kind.REVIEWED, new ChangeTable(List.of()), note);
+          return additions;
+        }
+        if (options.reviewedDigests() != null
+            && !additions.digest().equals(options.reviewedDigests().get(stackName))) {
+          out.printf("NOT EXECUTED: the re-creation of stack %s was not reviewed (digest %s); nothing deleted.%n",
+              stackName, additions.digest());
+          return new Result(Kind.UNREVIEWED, additions.changes(), note, additions.digest());
         }
         out.printf("Stack %s is ROLLBACK_COMPLETE (its first create failed): deleting it, then creating it again.%n",
             stackName);
@@ -80,8 +97,24 @@ final class StackDeployer {
       }
       default -> { }
     }
+    if (state == StackState.CREATE && !options.execute()) {
+      return additionsOnly(stackName, template, parameters, "Stack " + stackName + " does not exist: the review lists"
+          + " the template's resources as additions (no change set created).");
+    }
     ChangeSetType type = state == StackState.UPDATE ? ChangeSetType.UPDATE : ChangeSetType.CREATE;
     return throughChangeSet(stackName, template, templateUrl, parameters, type, stack != null);
+  }
+
+  /**
+   * The review of a stack that does not exist: the template's resources as additions, without a CREATE change set
+   * (which would create a placeholder stack that the review role then could not, and should not, delete).
+   */
+  private Result additionsOnly(String stackName, Template template, Map<String, String> parameters, String note) {
+    ChangeTable table = ChangeTable.additions(template);
+    String digest = ChangeSetDigest.of(stackName, template.body(), parameters, table);
+    out.printf("%s%nChanges to stack %s (%d, digest %s):%n%s", note, stackName, table.rows().size(), digest,
+        table.console());
+    return new Result(Kind.REVIEWED, table, note, digest);
   }
 
   private Result throughChangeSet(String stackName, Template template, String templateUrl,
@@ -107,7 +140,7 @@ final class StackDeployer {
     }
     try {
       lease.claim(stackName);
-      return reviewAndExecute(stackName, name, type);
+      return reviewAndExecute(stackName, template, parameters, name, type);
     } catch (RuntimeException e) {
       try {
         lease.release(stackName);
@@ -126,7 +159,8 @@ final class StackDeployer {
     return "hello-host deployer" + (build == null || build.isBlank() ? "" : " in " + build);
   }
 
-  private Result reviewAndExecute(String stackName, String name, ChangeSetType type) {
+  private Result reviewAndExecute(String stackName, Template template, Map<String, String> parameters, String name,
+      ChangeSetType type) {
     DescribeChangeSetResponse created = awaitChangeSet(stackName, name);
     if ("FAILED".equals(created.statusAsString())) {
       if (isNoChange(created.statusReason())) {
@@ -140,14 +174,21 @@ final class StackDeployer {
             r -> r.stackName(stackName).changeSetName(name).includePropertyValues(true))
         .stream().flatMap(page -> page.changes().stream()).toList();
     ChangeTable table = ChangeTable.of(changes);
-    out.printf("Changes to stack %s (%d):%n%s", stackName, table.rows().size(), table.console());
+    String digest = ChangeSetDigest.of(stackName, template.body(), parameters, table);
+    out.printf("Changes to stack %s (%d, digest %s):%n%s", stackName, table.rows().size(), digest, table.console());
     if (!options.execute()) {
       lease.release(stackName);
       out.printf("Review only: change set %s deleted, nothing executed.%n", name);
-      return new Result(Kind.REVIEWED, table, "");
+      return new Result(Kind.REVIEWED, table, "", digest);
+    }
+    if (options.reviewedDigests() != null && !digest.equals(options.reviewedDigests().get(stackName))) {
+      lease.release(stackName);
+      out.printf("NOT EXECUTED: change set %s is not the reviewed one for stack %s (digest %s, reviewed: %s);"
+          + " deleted.%n", name, stackName, digest, options.reviewedDigests().getOrDefault(stackName, "none"));
+      return new Result(Kind.UNREVIEWED, table, "", digest);
     }
     execute(stackName, name, type);
-    return new Result(Kind.CHANGED, table, "");
+    return new Result(Kind.CHANGED, table, "", digest);
   }
 
   private void execute(String stackName, String name, ChangeSetType type) {
@@ -228,7 +269,7 @@ final class StackDeployer {
 
   private Result noChanges(String stackName) {
     out.printf("No changes to stack %s.%n", stackName);
-    return new Result(Kind.NO_CHANGES, new ChangeTable(List.of()), "");
+    return new Result(Kind.NO_CHANGES, new ChangeTable(List.of()), "", "");
   }
 
   private static boolean isNoChange(String reason) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,11 +30,14 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** The deployer against a real moto server, through a proxy that can inject faults. */
 class DeploymentMotoTest {
 
   private static final AtomicInteger RUNS = new AtomicInteger();
+  /** moto serves AWS's public Amazon Linux parameters (a snapshot of their values shipped with moto). */
+  private static final String ARM64_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
   private static MotoServer moto;
   private static FaultProxy proxy;
   private static AwsTarget direct;
@@ -65,8 +69,19 @@ class DeploymentMotoTest {
   @Test
   void firstDeployOfTheRealTemplatesAppliesThePolicyAndTheSecondChangesNothing() throws IOException {
     Path templates = Path.of(System.getProperty("repo.root"), "cloudformation");
+    String published;
+    try (SsmClient ssm = direct.ssm()) {
+      published = ssm.getParameter(r -> r.name(ARM64_IMAGE)).parameter().value();
+    }
     Run first = deploy(templates, true, List.of());
     assertThat(first.error()).isNull();
+    assertThat(first.output()).contains("Image Arm64ImageId = " + published + " (new stack: latest from SSM "
+        + ARM64_IMAGE + ")");
+    try (Ec2Client ec2 = ec2()) {
+      String instance = physicalId(Deployment.APP_STACK, "WebServer");
+      assertThat(ec2.describeInstances(r -> r.instanceIds(instance)).reservations().get(0).instances().get(0)
+          .imageId()).isEqualTo(published);
+    }
     assertThat(first.output())
         .containsPattern("Add +WebSecurityGroup +AWS::EC2::SecurityGroup")
         .contains("Stack hello-host is CREATE_COMPLETE")
@@ -117,6 +132,22 @@ class DeploymentMotoTest {
     assertThat(run.output()).contains("Stack hello-host is ROLLBACK_COMPLETE (its first create failed): deleting it",
         "Deleted stack hello-host.", "Creating CREATE change set", "Stack hello-host is CREATE_COMPLETE");
     assertThat(stackId(Deployment.APP_STACK)).isNotEqualTo(before);
+  }
+
+  @Test
+  void aStackLeftRollbackCompleteIsNotDeletedWithoutAReviewOfItsRecreation() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String before = stackId(Deployment.APP_STACK);
+    proxy.rewriteDescribeStacksUntilDelete(body -> body.contains("<StackName>hello-host</StackName>")
+        ? body.replace("<StackStatus>CREATE_COMPLETE</StackStatus>", "<StackStatus>ROLLBACK_COMPLETE</StackStatus>")
+        : body);
+
+    Run run = deploy(templates, true, List.of(), false, false, Map.of());
+    assertThat(run.error()).isInstanceOf(UnreviewedChangesException.class);
+    assertThat(run.output()).contains("NOT EXECUTED: the re-creation of stack hello-host was not reviewed");
+    assertThat(proxy.calls("DeleteStack")).isZero();
+    assertThat(stackId(Deployment.APP_STACK)).isEqualTo(before);
   }
 
   @Test
@@ -346,13 +377,115 @@ class DeploymentMotoTest {
     return ("# padding to take the template past CloudFormation's inline limit\n").repeat(bytes / 60 + 1);
   }
 
+  @Test
+  void aNewImagePublishedBetweenDeploysChangesNothingUntilARefresh() throws IOException {
+    Path templates = templates("host-stack.yaml");
+    Files.writeString(templates.resolve("stack-local.json"), "[]");
+    publishImage("ami-0aaaaaaaaaaaaaaa1");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String instance = physicalId(Deployment.APP_STACK, "WebServer");
+
+    publishImage("ami-0bbbbbbbbbbbbbbb2");
+    Files.writeString(appJar(), "the next build of the app");
+    Run appOnly = deploy(templates, true, List.of());
+    assertThat(appOnly.error()).isNull();
+    assertThat(appOnly.output()).contains("Image ImageId = ami-0aaaaaaaaaaaaaaa1 (kept: the image the stack runs");
+    assertThat(stackParameter("ImageId")).isEqualTo("ami-0aaaaaaaaaaaaaaa1");
+    assertThat(stackParameter("ArtifactKey")).isEqualTo(ArtifactStore.keyFor(appJar()));
+    assertThat(physicalId(Deployment.APP_STACK, "WebServer")).isEqualTo(instance);
+    assertThat(imageOf(instance)).isEqualTo("ami-0aaaaaaaaaaaaaaa1");
+
+    Run refreshReview = deploy(templates, false, List.of(), false, true, null);
+    assertThat(refreshReview.error()).isNull();
+    assertThat(Files.readString(dir.resolve("review.md"))).contains("- Image ImageId = ami-0bbbbbbbbbbbbbbb2"
+        + " (refreshed: latest from SSM /hello-host-test/latest-image, was ami-0aaaaaaaaaaaaaaa1)");
+    assertThat(stackParameter("ImageId")).as("a review executes nothing").isEqualTo("ami-0aaaaaaaaaaaaaaa1");
+
+    Run refresh = deploy(templates, true, List.of(), false, true, null);
+    assertThat(refresh.error()).isNull();
+    assertThat(stackParameter("ImageId")).isEqualTo("ami-0bbbbbbbbbbbbbbb2");
+  }
+
+  @Test
+  void aChangeSetOtherThanTheReviewedOneIsNotExecutedAndTheReviewedOneIs() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String sshRule = "CidrIp: 0.0.0.0/0}\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 104.154.0.0/15}\n";
+    String original = Files.readString(templates.resolve("stack.yaml"));
+    Files.writeString(templates.resolve("stack.yaml"), original.replace("CidrIp: 0.0.0.0/0}\n  ElasticIp",
+        sshRule + "  ElasticIp"));
+    assertThat(deploy(templates, false, List.of()).error()).isNull();
+    Map<String, String> reviewed = Cli.reviewedDigests(Files.readString(dir.resolve("review-digests.txt")).trim());
+    assertThat(reviewed).containsOnlyKeys(Deployment.APP_STACK);
+    assertThat(Files.readString(dir.resolve("review.md")))
+        .contains("<!-- hello-host-digests: hello-host=" + reviewed.get(Deployment.APP_STACK) + " -->");
+
+    // What master would deploy differs from the review: one more opening than was shown.
+    Files.writeString(templates.resolve("stack.yaml"), original.replace("CidrIp: 0.0.0.0/0}\n  ElasticIp",
+        sshRule + "        - {IpProtocol: tcp, FromPort: 8080, ToPort: 8080, CidrIp: 104.154.0.0/15}\n  ElasticIp"));
+    Run unseen = deploy(templates, true, List.of(), false, false, reviewed);
+    assertThat(unseen.error()).isInstanceOf(UnreviewedChangesException.class);
+    assertThat(unseen.output()).contains("NOT EXECUTED: change set").doesNotContain("Executing");
+    assertThat(ingressOf("WebSecurityGroup")).as("nothing executed").hasSize(2);
+    assertThat(changeSets(Deployment.APP_STACK)).isEmpty();
+    String newReview = Files.readString(dir.resolve("review-digests.txt")).trim();
+    assertThat(newReview).isNotEqualTo("hello-host=" + reviewed.get(Deployment.APP_STACK));
+    assertThat(Files.readString(dir.resolve("review.md"))).contains("**Not executed**", "| Modify | WebSecurityGroup");
+
+    // Approved: the deploy runs again with the digest of the review it stopped with, and executes.
+    Run approved = deploy(templates, true, List.of(), false, false, Cli.reviewedDigests(newReview));
+    assertThat(approved.error()).isNull();
+    assertThat(approved.output()).contains("Executing change set");
+    assertThat(ingressOf("WebSecurityGroup")).hasSize(4);
+  }
+
+  @Test
+  void theFirstReviewCreatesNothingAndItsDigestIsTheCreateChangeSets() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, false, List.of()).error()).isNull();
+    assertThat(stackNames()).isEmpty();
+    assertThat(proxy.calls("CreateChangeSet")).isZero();
+    Map<String, String> reviewed = Cli.reviewedDigests(Files.readString(dir.resolve("review-digests.txt")).trim());
+    assertThat(reviewed).containsOnlyKeys(Deployment.BOOTSTRAP_STACK);
+
+    Run run = deploy(templates, true, List.of(), false, false, reviewed);
+    assertThat(run.output()).contains("Stack hello-host-bootstrap is CREATE_COMPLETE");
+    assertThat(run.error()).as("the app stack was never reviewed").isInstanceOf(UnreviewedChangesException.class);
+    assertThat(stackNames()).containsExactly(Deployment.BOOTSTRAP_STACK);
+  }
+
+  private void publishImage(String imageId) {
+    try (SsmClient ssm = direct.ssm()) {
+      ssm.putParameter(r -> r.name("/hello-host-test/latest-image").type("String").value(imageId).overwrite(true));
+    }
+  }
+
+  private static String stackParameter(String key) {
+    try (CloudFormationClient cfn = direct.cloudFormation()) {
+      return cfn.describeStacks(r -> r.stackName(Deployment.APP_STACK)).stacks().get(0).parameters().stream()
+          .filter(p -> p.parameterKey().equals(key)).findFirst().orElseThrow().parameterValue();
+    }
+  }
+
+  private static String imageOf(String instanceId) {
+    try (Ec2Client ec2 = ec2()) {
+      return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0).imageId();
+    }
+  }
+
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks) throws IOException {
     return deploy(templates, execute, checks, false);
   }
 
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect)
       throws IOException {
-    return deploy(templates, execute, checks, protect, () -> AwsTarget.emulator(proxy.endpoint()));
+    return deploy(templates, execute, checks, protect, false, null);
+  }
+
+  private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
+      boolean refreshImage, Map<String, String> reviewedDigests) throws IOException {
+    return deploy(templates, execute, checks, protect, refreshImage, reviewedDigests, Duration.ofMinutes(2),
+        () -> AwsTarget.emulator(proxy.endpoint()));
   }
 
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
@@ -362,10 +495,17 @@ class DeploymentMotoTest {
 
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
       Duration waitLimit, Supplier<AwsTarget> target) throws IOException {
+    return deploy(templates, execute, checks, protect, false, null, waitLimit, target);
+  }
+
+  private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
+      boolean refreshImage, Map<String, String> reviewedDigests, Duration waitLimit, Supplier<AwsTarget> target)
+      throws IOException {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text, true);
     Deployment.Settings settings = new Deployment.Settings(templates, "local", appJar(), execute,
-        waitLimit, protect, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet());
+        waitLimit, protect, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet(),
+        refreshImage, reviewedDigests);
     try {
       new Deployment(settings, checks, out).run(target);
       return new Run(text.toString(), null);

@@ -17,10 +17,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An HTTP proxy between the deployer and a real moto server that can misbehave on purpose: answer the next
@@ -53,6 +56,8 @@ final class FaultProxy implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger faultsServed = new AtomicInteger();
   private final AtomicInteger held = new AtomicInteger();
+  private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
+  private final ConcurrentLinkedQueue<String> actions = new ConcurrentLinkedQueue<>();
   private volatile UnaryOperator<String> describeStacksRewrite = UnaryOperator.identity();
   private volatile String holdAction;
   private volatile String holdAfter;
@@ -86,6 +91,7 @@ final class FaultProxy implements AutoCloseable {
     holding = false;
     held.set(0);
     release.countDown();
+    actions.clear();
   }
 
   /**
@@ -118,6 +124,11 @@ final class FaultProxy implements AutoCloseable {
     return requests.get();
   }
 
+  /** How many requests of this CloudFormation API action passed (e.g. CreateChangeSet). */
+  int calls(String action) {
+    return (int) actions.stream().filter(action::equals).count();
+  }
+
   int faultsServed() {
     return faultsServed.get();
   }
@@ -142,6 +153,10 @@ final class FaultProxy implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    Matcher action = ACTION.matcher(text);
+    if (cloudFormation && action.find()) {
+      actions.add(action.group(1));
     }
     Fault fault = cloudFormation ? nextFault() : null;
     if (fault != null) {
