@@ -9,16 +9,23 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The app jar in the artifact bucket under a key made of its SHA-256: the same build is uploaded once, and a new
- * build changes the stack's ArtifactKey parameter, which is what rolls it out.
+ * The artifact bucket. The app jar goes there under a key made of its SHA-256: the same build is uploaded once,
+ * and a new build changes the stack's ArtifactKey parameter, which is what rolls it out. The guard rules bundle
+ * goes there the same way, and its object's version id pins the Guard Hook to exactly those bytes.
  */
 final class ArtifactStore {
+
+  /** A version id of an object, and whether this run uploaded it. */
+  record Version(String id, boolean uploaded) {}
 
   private ArtifactStore() {}
 
@@ -41,17 +48,74 @@ final class ArtifactStore {
 
   /** Uploads {@code jar} to {@code bucket/key} unless that object is already there; says which. */
   static boolean upload(S3Client s3, String bucket, String key, Path jar) {
-    try {
-      s3.headObject(r -> r.bucket(bucket).key(key));
+    if (head(s3, bucket, key).isPresent()) {
       return false;
-    } catch (NoSuchKeyException e) {
-      // Not there yet: upload below.
-    } catch (S3Exception e) {
-      if (e.statusCode() != 404) {
-        throw e;
-      }
     }
     s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/java-archive"), RequestBody.fromFile(jar));
     return true;
+  }
+
+  /**
+   * The version of {@code bucket/key} that holds exactly {@code bytes}: the current one when it does, else a new
+   * one uploaded now. The bucket must be versioned, or there would be no version to pin.
+   */
+  static Version publish(S3Client s3, String bucket, String key, byte[] bytes) {
+    Optional<String> current = versionHolding(s3, bucket, key, bytes);
+    if (current.isPresent()) {
+      return new Version(current.get(), false);
+    }
+    String id = s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/zip"),
+        RequestBody.fromBytes(bytes)).versionId();
+    if (id == null || id.isEmpty() || id.equals("null")) {
+      throw new DeployException("bucket " + bucket + " is not versioned: the Guard Hook's rules at " + key
+          + " cannot be pinned to a version");
+    }
+    return new Version(id, true);
+  }
+
+  /**
+   * Turns versioning on for {@code bucket} if it is off; says whether it had to. Only for an emulator: moto's
+   * CloudFormation ignores an AWS::S3::Bucket's VersioningConfiguration, so its artifact bucket comes out
+   * unversioned although the template says Enabled. On AWS the template does it, and publish refuses a bucket
+   * without versioning.
+   */
+  static boolean enableVersioning(S3Client s3, String bucket) {
+    if (s3.getBucketVersioning(r -> r.bucket(bucket)).status() == BucketVersioningStatus.ENABLED) {
+      return false;
+    }
+    s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+    return true;
+  }
+
+  /**
+   * The version id of the current object at {@code key} if it holds exactly {@code bytes}, compared by ETag, which
+   * is the MD5 of the content for a single-part upload to an SSE-S3 bucket like the artifact bucket. A content
+   * address overwritten with other bytes does not count.
+   */
+  static Optional<String> versionHolding(S3Client s3, String bucket, String key, byte[] bytes) {
+    return head(s3, bucket, key)
+        .filter(head -> head.eTag() != null && head.eTag().replace("\"", "").equals(md5(bytes)))
+        .map(HeadObjectResponse::versionId);
+  }
+
+  private static Optional<HeadObjectResponse> head(S3Client s3, String bucket, String key) {
+    try {
+      return Optional.of(s3.headObject(r -> r.bucket(bucket).key(key)));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static String md5(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -41,7 +41,7 @@ public final class Cli implements Callable<Integer> {
       description = "Folder of bootstrap.yaml, stack.yaml and their <name>-<env>.json parameter files.")
   Path templates;
 
-  @Option(names = "--rules", defaultValue = "guard-rules", description = "Folder of the cfn-guard policy rules.")
+  @Option(names = "--rules", defaultValue = "guard-rules", description = "Folder of the cfn-guard policy rules (checked here, and published for the Guard Hook).")
   Path rules;
 
   @Option(names = "--app-jar", defaultValue = "vertx-app/target/vertx-app.jar", description = "The app to deploy.")
@@ -77,7 +77,7 @@ public final class Cli implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean prod = env == Env.prod;
-    Deployment.Settings settings = new Deployment.Settings(templates, env.name(), appJar, execute,
+    Deployment.Settings settings = new Deployment.Settings(templates, rules, env.name(), appJar, execute,
         Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName());
     try {
       new Deployment(settings, checks(rules), out)

@@ -11,21 +11,28 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The whole deploy of the product: check both templates, then (and only then) reach AWS: the bootstrap stack
- * (artifact bucket), the app jar under its content address, the app stack with that key. With
- * {@code execute=false} it reviews instead: the same change sets, rendered to Markdown, deleted, nothing run.
+ * (artifact bucket, and the Guard Hook pinned to the rules bundle published there), the app jar under its content
+ * address, the app stack with that key. With {@code execute=false} it reviews instead: the same change sets,
+ * rendered to Markdown, deleted, nothing run, nothing uploaded.
  */
 final class Deployment {
 
   static final String BOOTSTRAP_STACK = "hello-host-bootstrap";
   static final String APP_STACK = "hello-host";
 
-  record Settings(Path templates, String env, Path appJar, boolean execute, Duration waitLimit,
+  /** The bootstrap parameters the deployer sets: where the Guard Hook's rules are, pinned by version. */
+  static final String RULES_KEY = "GuardRulesKey";
+  static final String RULES_VERSION = "GuardRulesVersion";
+
+  record Settings(Path templates, Path rules, String env, Path appJar, boolean execute, Duration waitLimit,
       boolean terminationProtection, boolean httpCheck, Path reviewFile, String changeSetName) {}
 
   private final Settings settings;
@@ -46,12 +53,10 @@ final class Deployment {
     check(app);
     Map<String, String> bootstrapParameters = parameters(bootstrap, "bootstrap");
     Map<String, String> appParameters = parameters(app, "stack");
-    for (String required : List.of("ArtifactBucket", "ArtifactKey")) {
-      if (!app.parameterNames().contains(required)) {
-        throw new DeployException(app.file() + " must declare the parameter " + required + " (set by the deployer)");
-      }
-    }
+    requireParameters(app, "ArtifactBucket", "ArtifactKey");
+    requireParameters(bootstrap, RULES_KEY, RULES_VERSION);
     String artifactKey = ArtifactStore.keyFor(settings.appJar());
+    RulesBundle rules = RulesBundle.of(settings.rules());
 
     AwsTarget aws = target.get();
     out.printf("Deploying to %s (environment %s, change set %s)%n", aws.describe(), settings.env(),
@@ -62,15 +67,12 @@ final class Deployment {
     Review review = new Review(aws.describe(), settings.changeSetName());
     try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3()) {
       StackDeployer deployer = new StackDeployer(cfn, out, options);
-      review.add(BOOTSTRAP_STACK, deployer.deploy(BOOTSTRAP_STACK, bootstrap, bootstrapParameters));
+      deployBootstrap(deployer, aws, cfn, s3, bootstrap, bootstrapParameters, rules, review);
       if (!settings.execute() && deployer.status(BOOTSTRAP_STACK) == null) {
         review.note(APP_STACK, "Not reviewed: it needs the artifact bucket of " + BOOTSTRAP_STACK
             + ", which does not exist yet.");
       } else {
-        String bucket = StackOutputs.read(cfn, BOOTSTRAP_STACK, bootstrap, out).get("ArtifactBucketName");
-        if (bucket == null) {
-          throw new DeployException("stack " + BOOTSTRAP_STACK + " has no ArtifactBucketName output");
-        }
+        String bucket = bucketOf(cfn, bootstrap);
         if (settings.execute()) {
           boolean uploaded = ArtifactStore.upload(s3, bucket, artifactKey, settings.appJar());
           out.printf("%s s3://%s/%s%n", uploaded ? "Uploaded the app jar to" : "The app jar is already in", bucket,
@@ -78,7 +80,7 @@ final class Deployment {
         }
         appParameters.put("ArtifactBucket", bucket);
         appParameters.put("ArtifactKey", artifactKey);
-        review.add(APP_STACK, deployer.deploy(APP_STACK, app, appParameters));
+        review.add(APP_STACK, deploy(deployer, aws, cfn, APP_STACK, app, appParameters));
         if (settings.execute()) {
           reachApp(StackOutputs.read(cfn, APP_STACK, app, out), aws);
         }
@@ -87,6 +89,119 @@ final class Deployment {
     if (!settings.execute()) {
       write(settings.reviewFile(), review.markdown());
       out.printf("Review written to %s; nothing was executed.%n", settings.reviewFile());
+    }
+  }
+
+  /**
+   * The hook reads its rules from the bucket this stack creates. So a first deploy creates the stack without them
+   * (no hook), then publishes the bundle and deploys again with its key and version, which creates the hook; later
+   * deploys publish first (nothing for unchanged rules) and deploy once. A review publishes nothing: rules not yet
+   * in the bucket are noted, and the hook keeps its current rules in the reviewed change set.
+   */
+  private void deployBootstrap(StackDeployer deployer, AwsTarget aws, CloudFormationClient cfn, S3Client s3,
+      Template bootstrap, Map<String, String> parameters, RulesBundle rules, Review review) {
+    Stack existing = deployer.find(BOOTSTRAP_STACK);
+    Map<String, String> current = new LinkedHashMap<>();
+    if (existing != null) {
+      existing.parameters().forEach(p -> current.put(p.parameterKey(), p.parameterValue()));
+    }
+    StackState state = StackState.of(existing == null ? null : existing.stackStatusAsString());
+    String bucket = state == StackState.UPDATE || state == StackState.BUSY ? bucketOf(cfn, bootstrap) : null;
+    if (bucket == null && settings.execute()) {
+      if (state == StackState.CREATE || state == StackState.RECREATE) {
+        out.printf("Creating stack %s without the Guard Hook first: the hook's rules go into its bucket.%n",
+            BOOTSTRAP_STACK);
+      }
+      deployer.deploy(BOOTSTRAP_STACK, bootstrap, parameters);
+      bucket = bucketOf(cfn, bootstrap);
+    }
+    String note = "";
+    if (bucket != null) {
+      Optional<String> version = Optional.empty();
+      if (settings.execute()) {
+        if (aws.isEmulator() && ArtifactStore.enableVersioning(s3, bucket)) {
+          out.printf("Versioning of %s enabled through the S3 API, as bootstrap.yaml says: moto's CloudFormation"
+              + " ignores VersioningConfiguration.%n", bucket);
+        }
+        ArtifactStore.Version published = ArtifactStore.publish(s3, bucket, rules.key(), rules.bytes());
+        out.printf("%s s3://%s/%s (version %s)%n", published.uploaded() ? "Uploaded the guard rules to"
+            : "The guard rules are already in", bucket, rules.key(), published.id());
+        version = Optional.of(published.id());
+      } else {
+        version = ArtifactStore.versionHolding(s3, bucket, rules.key(), rules.bytes());
+      }
+      String before = rulesLocation(bucket, current.get(RULES_KEY), current.get(RULES_VERSION));
+      String after = rulesLocation(bucket, rules.key(), version.orElse(null));
+      parameters.put(RULES_KEY, version.isPresent() ? rules.key() : current.getOrDefault(RULES_KEY, ""));
+      parameters.put(RULES_VERSION, version.orElse(current.getOrDefault(RULES_VERSION, "")));
+      if (!before.equals(after)) {
+        note = "Guard Hook rules (FirewallGuardHook RuleLocation): " + before + " -> " + after
+            + (version.isPresent() ? "" : ", a bundle the deploy uploads and pins (not in the bucket yet, so this"
+                + " change set keeps the current rules)");
+        out.println(note);
+      }
+    }
+    review.add(BOOTSTRAP_STACK, deploy(deployer, aws, cfn, BOOTSTRAP_STACK, bootstrap, parameters));
+    review.detail(note);
+  }
+
+  /**
+   * moto answers a change set with the template and parameters already deployed by an empty change set, not "didn't
+   * contain changes", once an executed change set has changed a parameter (its no-change test keeps comparing with
+   * the parameters the stack was created with). On an emulator the deployer applies AWS's rule itself first.
+   */
+  private StackDeployer.Result deploy(StackDeployer deployer, AwsTarget aws, CloudFormationClient cfn, String stack,
+      Template template, Map<String, String> parameters) {
+    if (aws.isEmulator() && deployedAsIs(deployer, cfn, stack, template, parameters)) {
+      out.printf("No changes to stack %s. (Same template and parameters as deployed, compared by the deployer:"
+          + " moto's own check is stale after a parameter change.)%n", stack);
+      return new StackDeployer.Result(StackDeployer.Kind.NO_CHANGES, new ChangeTable(List.of()), "");
+    }
+    return deployer.deploy(stack, template, parameters);
+  }
+
+  private static boolean deployedAsIs(StackDeployer deployer, CloudFormationClient cfn, String stack,
+      Template template, Map<String, String> parameters) {
+    Stack existing = deployer.find(stack);
+    if (existing == null || StackState.of(existing.stackStatusAsString()) != StackState.UPDATE
+        || !template.body().equals(cfn.getTemplate(r -> r.stackName(stack)).templateBody())) {
+      return false;
+    }
+    Map<String, String> wanted = new LinkedHashMap<>();
+    if (template.tree().get("Parameters") instanceof Map<?, ?> declared) {
+      declared.forEach((name, declaration) -> {
+        if (declaration instanceof Map<?, ?> d && d.get("Default") != null) {
+          wanted.put(String.valueOf(name), String.valueOf(d.get("Default")));
+        }
+      });
+    }
+    wanted.putAll(parameters);
+    Map<String, String> deployed = new LinkedHashMap<>();
+    existing.parameters().forEach(p -> deployed.put(p.parameterKey(), p.parameterValue()));
+    return deployed.equals(wanted);
+  }
+
+  private String bucketOf(CloudFormationClient cfn, Template bootstrap) {
+    String bucket = StackOutputs.read(cfn, BOOTSTRAP_STACK, bootstrap, out).get("ArtifactBucketName");
+    if (bucket == null) {
+      throw new DeployException("stack " + BOOTSTRAP_STACK + " has no ArtifactBucketName output");
+    }
+    return bucket;
+  }
+
+  private static String rulesLocation(String bucket, String key, String version) {
+    if (key == null || key.isEmpty()) {
+      return "none (no hook)";
+    }
+    return "s3://" + bucket + "/" + key + " version " + (version == null || version.isEmpty() ? "(unpublished)" : version);
+  }
+
+  private static void requireParameters(Template template, String... names) {
+    for (String required : names) {
+      if (!template.parameterNames().contains(required)) {
+        throw new DeployException(template.file() + " must declare the parameter " + required
+            + " (set by the deployer)");
+      }
     }
   }
 
@@ -151,6 +266,13 @@ final class Deployment {
             text.append(result.changes().rows().size()).append(" change(s):\n\n").append(result.changes().markdown());
           }
         }
+      }
+    }
+
+    /** A line under the section just added; nothing for an empty one. */
+    void detail(String line) {
+      if (!line.isEmpty()) {
+        text.append('\n').append(line).append('\n');
       }
     }
 
