@@ -90,7 +90,8 @@ class GuardHookInputsTest {
   static Map<String, Object> hookInput(Shape shape, Map<String, Object> template) {
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("AWSAccountID", "123456789012");
-    context.put("StackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/hello-host/1a2345b6-0000-00a0-a123-00abc0abc000");
+    context.put("StackId",
+        "arn:aws:cloudformation:us-east-1:123456789012:stack/hello-host/1a2345b6-0000-00a0-a123-00abc0abc000");
     context.put("HookTypeName", "Private::Guard::HelloHostFirewall");
     context.put("HookTypeVersion", "00000001");
     context.put("InvocationPoint", shape == Shape.STACK ? "UPDATE_PRE_PROVISION" : "CREATE_PRE_PROVISION");

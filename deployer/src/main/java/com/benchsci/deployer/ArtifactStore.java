@@ -83,7 +83,8 @@ final class ArtifactStore {
     if (s3.getBucketVersioning(r -> r.bucket(bucket)).status() == BucketVersioningStatus.ENABLED) {
       return false;
     }
-    s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+    s3.putBucketVersioning(r -> r.bucket(bucket)
+        .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
     return true;
   }
 

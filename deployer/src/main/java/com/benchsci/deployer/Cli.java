@@ -41,7 +41,8 @@ public final class Cli implements Callable<Integer> {
       description = "Folder of bootstrap.yaml, stack.yaml and their <name>-<env>.json parameter files.")
   Path templates;
 
-  @Option(names = "--rules", defaultValue = "guard-rules", description = "Folder of the cfn-guard policy rules (checked here, and published for the Guard Hook).")
+  @Option(names = "--rules", defaultValue = "guard-rules",
+      description = "Folder of the cfn-guard policy rules (checked here, and published for the Guard Hook).")
   Path rules;
 
   @Option(names = "--app-jar", defaultValue = "vertx-app/target/vertx-app.jar", description = "The app to deploy.")

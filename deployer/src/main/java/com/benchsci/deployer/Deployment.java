@@ -117,7 +117,7 @@ final class Deployment {
     }
     String note = "";
     if (bucket != null) {
-      Optional<String> version = Optional.empty();
+      Optional<String> version;
       if (settings.execute()) {
         if (aws.isEmulator() && ArtifactStore.enableVersioning(s3, bucket)) {
           out.printf("Versioning of %s enabled through the S3 API, as bootstrap.yaml says: moto's CloudFormation"
@@ -193,7 +193,8 @@ final class Deployment {
     if (key == null || key.isEmpty()) {
       return "none (no hook)";
     }
-    return "s3://" + bucket + "/" + key + " version " + (version == null || version.isEmpty() ? "(unpublished)" : version);
+    String pinned = version == null || version.isEmpty() ? "(unpublished)" : version;
+    return "s3://" + bucket + "/" + key + " version " + pinned;
   }
 
   private static void requireParameters(Template template, String... names) {

@@ -129,9 +129,10 @@ class DeploymentMotoTest {
     Run review = deploy(templates, false, List.of());
     assertThat(review.error()).isNull();
     String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
-    assertThat(Files.readString(dir.resolve("review.md"))).contains("Guard Hook rules (FirewallGuardHook RuleLocation): s3://"
-        + bucket + "/" + before.key() + " version " + beforeVersion + " -> s3://" + bucket + "/" + after.key()
-        + " version (unpublished), a bundle the deploy uploads and pins");
+    assertThat(Files.readString(dir.resolve("review.md"))).contains(
+        "Guard Hook rules (FirewallGuardHook RuleLocation): s3://" + bucket + "/" + before.key() + " version "
+            + beforeVersion + " -> s3://" + bucket + "/" + after.key()
+            + " version (unpublished), a bundle the deploy uploads and pins");
     assertThat(ruleVersions(after.key())).as("a review uploads nothing").isEmpty();
 
     Run deploy = deploy(templates, true, List.of());
