@@ -62,17 +62,14 @@ final class Deployment {
     out.printf("Deploying to %s (environment %s, change set %s)%n", aws.describe(), settings.env(),
         settings.changeSetName());
     out.flush();
-    StackDeployer.Options options = new StackDeployer.Options(settings.execute(), settings.waitLimit(),
-        settings.terminationProtection(), settings.changeSetName());
     Review review = new Review(aws.describe(), settings.changeSetName());
     try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3()) {
-      StackDeployer deployer = new StackDeployer(cfn, out, options);
-      deployBootstrap(deployer, aws, cfn, s3, bootstrap, bootstrapParameters, rules, review);
-      if (!settings.execute() && deployer.status(BOOTSTRAP_STACK) == null) {
+      StackDeployer deployer = new StackDeployer(cfn, out, options(settings.changeSetName()));
+      String bucket = deployBootstrap(deployer, aws, cfn, s3, bootstrap, bootstrapParameters, rules, review);
+      if (bucket == null) {
         review.note(APP_STACK, "Not reviewed: it needs the artifact bucket of " + BOOTSTRAP_STACK
             + ", which does not exist yet.");
       } else {
-        String bucket = bucketOf(cfn, bootstrap);
         if (settings.execute()) {
           boolean uploaded = ArtifactStore.upload(s3, bucket, artifactKey, settings.appJar());
           out.printf("%s s3://%s/%s%n", uploaded ? "Uploaded the app jar to" : "The app jar is already in", bucket,
@@ -96,9 +93,10 @@ final class Deployment {
    * The hook reads its rules from the bucket this stack creates. So a first deploy creates the stack without them
    * (no hook), then publishes the bundle and deploys again with its key and version, which creates the hook; later
    * deploys publish first (nothing for unchanged rules) and deploy once. A review publishes nothing: rules not yet
-   * in the bucket are noted, and the hook keeps its current rules in the reviewed change set.
+   * in the bucket are noted, and the hook keeps its current rules in the reviewed change set. Returns the artifact
+   * bucket, or null when a review finds no bootstrap stack to take it from.
    */
-  private void deployBootstrap(StackDeployer deployer, AwsTarget aws, CloudFormationClient cfn, S3Client s3,
+  private String deployBootstrap(StackDeployer deployer, AwsTarget aws, CloudFormationClient cfn, S3Client s3,
       Template bootstrap, Map<String, String> parameters, RulesBundle rules, Review review) {
     Stack existing = deployer.find(BOOTSTRAP_STACK);
     Map<String, String> current = new LinkedHashMap<>();
@@ -112,7 +110,10 @@ final class Deployment {
         out.printf("Creating stack %s without the Guard Hook first: the hook's rules go into its bucket.%n",
             BOOTSTRAP_STACK);
       }
-      deployer.deploy(BOOTSTRAP_STACK, bootstrap, parameters);
+      // A change set of its own: the name doubles as the client token, and AWS would take a second
+      // CreateChangeSet with the same token for a retry of the first.
+      new StackDeployer(cfn, out, options(settings.changeSetName() + "-bucket"))
+          .deploy(BOOTSTRAP_STACK, bootstrap, parameters);
       bucket = bucketOf(cfn, bootstrap);
     }
     String note = "";
@@ -135,14 +136,20 @@ final class Deployment {
       parameters.put(RULES_KEY, version.isPresent() ? rules.key() : current.getOrDefault(RULES_KEY, ""));
       parameters.put(RULES_VERSION, version.orElse(current.getOrDefault(RULES_VERSION, "")));
       if (!before.equals(after)) {
-        note = "Guard Hook rules (FirewallGuardHook RuleLocation): " + before + " -> " + after
-            + (version.isPresent() ? "" : ", a bundle the deploy uploads and pins (not in the bucket yet, so this"
-                + " change set keeps the current rules)");
+        note = "Guard Hook rules (FirewallGuardHook RuleLocation)" + (version.isPresent() ? ": " : " on deploy: ")
+            + before + " -> " + after + (version.isPresent() ? "" : " (the deploy uploads the bundle and pins its"
+                + " version; not in the bucket yet, so this review's change set keeps the current rules)");
         out.println(note);
       }
     }
     review.add(BOOTSTRAP_STACK, deploy(deployer, aws, cfn, BOOTSTRAP_STACK, bootstrap, parameters));
     review.detail(note);
+    return bucket;
+  }
+
+  private StackDeployer.Options options(String changeSetName) {
+    return new StackDeployer.Options(settings.execute(), settings.waitLimit(), settings.terminationProtection(),
+        changeSetName);
   }
 
   /**
@@ -193,7 +200,7 @@ final class Deployment {
     if (key == null || key.isEmpty()) {
       return "none (no hook)";
     }
-    String pinned = version == null || version.isEmpty() ? "(unpublished)" : version;
+    String pinned = version == null || version.isEmpty() ? "(set on upload)" : version;
     return "s3://" + bucket + "/" + key + " version " + pinned;
   }
 

@@ -130,9 +130,9 @@ class DeploymentMotoTest {
     assertThat(review.error()).isNull();
     String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
     assertThat(Files.readString(dir.resolve("review.md"))).contains(
-        "Guard Hook rules (FirewallGuardHook RuleLocation): s3://" + bucket + "/" + before.key() + " version "
-            + beforeVersion + " -> s3://" + bucket + "/" + after.key()
-            + " version (unpublished), a bundle the deploy uploads and pins");
+        "Guard Hook rules (FirewallGuardHook RuleLocation) on deploy: s3://" + bucket + "/" + before.key()
+            + " version " + beforeVersion + " -> s3://" + bucket + "/" + after.key() + " version (set on upload)"
+            + " (the deploy uploads the bundle and pins its version");
     assertThat(ruleVersions(after.key())).as("a review uploads nothing").isEmpty();
 
     Run deploy = deploy(templates, true, List.of());
