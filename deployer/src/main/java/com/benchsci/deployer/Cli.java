@@ -43,7 +43,8 @@ public final class Cli implements Callable<Integer> {
       description = "Folder of bootstrap.yaml, stack.yaml and their <name>-<env>.json parameter files.")
   Path templates;
 
-  @Option(names = "--rules", defaultValue = "guard-rules", description = "Folder of the cfn-guard policy rules.")
+  @Option(names = "--rules", defaultValue = "guard-rules",
+      description = "Folder of the cfn-guard policy rules (checked here, and published for the Guard Hook).")
   Path rules;
 
   @Option(names = "--app-jar", defaultValue = "vertx-app/target/vertx-app.jar", description = "The app to deploy.")
@@ -92,7 +93,7 @@ public final class Cli implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean prod = env == Env.prod;
     try {
-      Deployment.Settings settings = new Deployment.Settings(templates, env.name(), appJar, execute,
+      Deployment.Settings settings = new Deployment.Settings(templates, rules, env.name(), appJar, execute,
           Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName(), refreshImage,
           reviewedDigests(reviewedDigests));
       new Deployment(settings, checks(rules), out)

@@ -11,28 +11,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The whole deploy of the product: check both templates, then (and only then) reach AWS: the bootstrap stack
- * (artifact bucket), the app jar under its content address, the app stack with that key. With
- * {@code execute=false} it reviews instead: the same change sets, rendered to Markdown, deleted, nothing run.
+ * (artifact bucket, and the Guard Hook pinned to the rules bundle published there), the app jar under its content
+ * address, the app stack with that key. With {@code execute=false} it reviews instead: the same change sets,
+ * rendered to Markdown, deleted, nothing run, nothing uploaded.
  */
 final class Deployment {
 
   static final String BOOTSTRAP_STACK = "hello-host-bootstrap";
   static final String APP_STACK = "hello-host";
 
+  /** The bootstrap parameters the deployer sets: where the Guard Hook's rules are, pinned by version. */
+  static final String RULES_KEY = "GuardRulesKey";
+  static final String RULES_VERSION = "GuardRulesVersion";
+
   /**
    * {@code refreshImage}: resolve the host image from SSM again (else the stack's own is kept);
    * {@code reviewedDigests}: stack to reviewed digest, or null to execute without that check (local, by hand).
    */
-  record Settings(Path templates, String env, Path appJar, boolean execute, Duration waitLimit,
+  record Settings(Path templates, Path rules, String env, Path appJar, boolean execute, Duration waitLimit,
       boolean terminationProtection, boolean httpCheck, Path reviewFile, String changeSetName, boolean refreshImage,
       Map<String, String> reviewedDigests) {}
 
@@ -59,39 +66,32 @@ final class Deployment {
     check(app);
     Map<String, String> bootstrapParameters = parameters(bootstrap, "bootstrap");
     Map<String, String> appParameters = parameters(app, "stack");
-    for (String required : List.of("ArtifactBucket", "ArtifactKey")) {
-      if (!app.parameterNames().contains(required)) {
-        throw new DeployException(app.file() + " must declare the parameter " + required + " (set by the deployer)");
-      }
-    }
+    requireParameters(app, "ArtifactBucket", "ArtifactKey");
+    requireParameters(bootstrap, RULES_KEY, RULES_VERSION);
     String artifactKey = ArtifactStore.keyFor(settings.appJar());
+    RulesBundle rules = RulesBundle.of(settings.rules());
 
     AwsTarget aws = target.get();
     out.printf("Deploying to %s (environment %s, change set %s)%n", aws.describe(), settings.env(),
         settings.changeSetName());
     out.flush();
     StackDeployer.Options options = new StackDeployer.Options(settings.execute(), settings.waitLimit(),
-        settings.terminationProtection(), settings.reviewedDigests());
+        settings.terminationProtection(), settings.reviewedDigests(), aws.isEmulator());
     Review review = new Review(aws.describe(), settings.changeSetName());
     // The lease is closed before the clients: its clean-up (and its SIGINT/SIGTERM hook) still needs them.
     try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3(); SsmClient ssm = aws.ssm();
         RunLease lease = new RunLease(cfn, out, settings.changeSetName(), settings.waitLimit())) {
       StackDeployer deployer = new StackDeployer(cfn, out, options, lease);
-      StackDeployer.Result bootstrapResult = deployer.deploy(BOOTSTRAP_STACK, bootstrap, null, bootstrapParameters);
-      review.add(BOOTSTRAP_STACK, bootstrapResult);
-      if (bootstrapResult.kind() == StackDeployer.Kind.UNREVIEWED) {
+      String bucket = deployBootstrap(deployer, aws, cfn, s3, bootstrap, bootstrapParameters, rules, review);
+      if (review.unreviewed()) {
         // Nothing more executes in this run: the rest is reviewed, so the new review is whole.
         deployer = new StackDeployer(cfn, out, options.reviewOnly(), lease);
       }
       boolean appDeployed = false;
-      if (deployer.status(BOOTSTRAP_STACK) == null) {
+      if (bucket == null) {
         review.note(APP_STACK, "Not reviewed: it needs the artifact bucket of " + BOOTSTRAP_STACK
             + ", which does not exist yet.");
       } else {
-        String bucket = StackOutputs.read(cfn, BOOTSTRAP_STACK, bootstrap, out).get("ArtifactBucketName");
-        if (bucket == null) {
-          throw new DeployException("stack " + BOOTSTRAP_STACK + " has no ArtifactBucketName output");
-        }
         if (settings.execute()) {
           boolean uploaded = ArtifactStore.upload(s3, bucket, artifactKey, settings.appJar());
           out.printf("%s s3://%s/%s%n", uploaded ? "Uploaded the app jar to" : "The app jar is already in", bucket,
@@ -126,6 +126,90 @@ final class Deployment {
       write(settings.reviewFile(), review);
       out.printf("Review written to %s (digests: %s); nothing was executed.%n", settings.reviewFile(),
           digestsFile(settings.reviewFile()));
+    }
+  }
+
+  /**
+   * The hook reads its rules from the bucket this stack creates. So a first deploy creates the stack without them
+   * (no hook), then publishes the bundle and deploys again with its key and version, which creates the hook; later
+   * deploys publish first (nothing for unchanged rules) and deploy once. A review publishes nothing: rules not yet
+   * in the bucket are noted, and the hook keeps its current rules in the reviewed change set. Returns the artifact
+   * bucket, or null when a review finds no bootstrap stack to take it from.
+   */
+  private String deployBootstrap(StackDeployer deployer, AwsTarget aws, CloudFormationClient cfn, S3Client s3,
+      Template bootstrap, Map<String, String> parameters, RulesBundle rules, Review review) {
+    Stack existing = deployer.find(BOOTSTRAP_STACK);
+    Map<String, String> current = new LinkedHashMap<>();
+    if (existing != null) {
+      existing.parameters().forEach(p -> current.put(p.parameterKey(), p.parameterValue()));
+    }
+    StackState state = StackState.of(existing == null ? null : existing.stackStatusAsString());
+    String bucket = state == StackState.UPDATE || state == StackState.BUSY ? bucketOf(cfn, bootstrap) : null;
+    if (bucket == null && settings.execute()) {
+      if (state == StackState.CREATE || state == StackState.RECREATE) {
+        out.printf("Creating stack %s without the Guard Hook first: the hook's rules go into its bucket.%n",
+            BOOTSTRAP_STACK);
+      }
+      StackDeployer.Result first = deployer.deploy(BOOTSTRAP_STACK, bootstrap, null, parameters);
+      if (first.kind() == StackDeployer.Kind.UNREVIEWED) {
+        review.add(BOOTSTRAP_STACK, first);
+        return null;
+      }
+      bucket = bucketOf(cfn, bootstrap);
+    }
+    String note = "";
+    if (bucket != null) {
+      Optional<String> version;
+      if (settings.execute()) {
+        if (aws.isEmulator() && ArtifactStore.enableVersioning(s3, bucket)) {
+          out.printf("Versioning of %s enabled through the S3 API, as bootstrap.yaml says: moto's CloudFormation"
+              + " ignores VersioningConfiguration.%n", bucket);
+        }
+        ArtifactStore.Version published = ArtifactStore.publish(s3, bucket, rules.key(), rules.bytes());
+        out.printf("%s s3://%s/%s (version %s)%n", published.uploaded() ? "Uploaded the guard rules to"
+            : "The guard rules are already in", bucket, rules.key(), published.id());
+        version = Optional.of(published.id());
+      } else {
+        version = ArtifactStore.versionHolding(s3, bucket, rules.key(), rules.bytes());
+      }
+      String before = rulesLocation(bucket, current.get(RULES_KEY), current.get(RULES_VERSION));
+      String after = rulesLocation(bucket, rules.key(), version.orElse(null));
+      parameters.put(RULES_KEY, version.isPresent() ? rules.key() : current.getOrDefault(RULES_KEY, ""));
+      parameters.put(RULES_VERSION, version.orElse(current.getOrDefault(RULES_VERSION, "")));
+      if (!before.equals(after)) {
+        note = "Guard Hook rules (FirewallGuardHook RuleLocation)" + (version.isPresent() ? ": " : " on deploy: ")
+            + before + " -> " + after + (version.isPresent() ? "" : " (the deploy uploads the bundle and pins its"
+                + " version; not in the bucket yet, so this review's change set keeps the current rules)");
+        out.println(note);
+      }
+    }
+    review.add(BOOTSTRAP_STACK, deployer.deploy(BOOTSTRAP_STACK, bootstrap, null, parameters));
+    review.detail(note);
+    return bucket;
+  }
+
+  private String bucketOf(CloudFormationClient cfn, Template bootstrap) {
+    String bucket = StackOutputs.read(cfn, BOOTSTRAP_STACK, bootstrap, out).get("ArtifactBucketName");
+    if (bucket == null) {
+      throw new DeployException("stack " + BOOTSTRAP_STACK + " has no ArtifactBucketName output");
+    }
+    return bucket;
+  }
+
+  private static String rulesLocation(String bucket, String key, String version) {
+    if (key == null || key.isEmpty()) {
+      return "none (no hook)";
+    }
+    String pinned = version == null || version.isEmpty() ? "(set on upload)" : version;
+    return "s3://" + bucket + "/" + key + " version " + pinned;
+  }
+
+  private static void requireParameters(Template template, String... names) {
+    for (String required : names) {
+      if (!template.parameterNames().contains(required)) {
+        throw new DeployException(template.file() + " must declare the parameter " + required
+            + " (set by the deployer)");
+      }
     }
   }
 
@@ -222,6 +306,13 @@ final class Deployment {
                 .append(" change(s):\n\n").append(result.changes().markdown());
           }
         }
+      }
+    }
+
+    /** A line under the section just added; nothing for an empty one. */
+    void detail(String line) {
+      if (!line.isEmpty()) {
+        text.append('\n').append(line).append('\n');
       }
     }
 

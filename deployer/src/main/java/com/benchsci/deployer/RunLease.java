@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ final class RunLease implements AutoCloseable {
   private final Duration staleAfter;
   private final String region;
   private final Map<String, Owned> owned = new LinkedHashMap<>();
+  private final Map<String, Integer> changeSetsCreated = new HashMap<>();
   private final Thread hook = new Thread(this::onSignal, "deployer-cleanup");
   private String executing;
   private boolean stopping;
@@ -63,6 +65,20 @@ final class RunLease implements AutoCloseable {
     return runId;
   }
 
+  /**
+   * The name, and client token, of this run's next change set on {@code stackName}: the run id, and for a second
+   * change set on the same stack (the bootstrap's first create, then its update with the rules) the run id with a
+   * counter, since AWS takes a CreateChangeSet with a token it has seen for a retry of the first.
+   */
+  synchronized String nextChangeSetName(String stackName) {
+    int n = changeSetsCreated.merge(stackName, 1, Integer::sum);
+    return n == 1 ? runId : runId + "-" + n;
+  }
+
+  private boolean isMine(String changeSetName) {
+    return changeSetName.equals(runId) || changeSetName.startsWith(runId + "-");
+  }
+
   /** Refuses, in one line, when another deploy holds {@code stack}: an operation running or a change set pending. */
   void refuseIfHeld(String stackName, Stack stack) {
     if (stack == null) {
@@ -80,7 +96,7 @@ final class RunLease implements AutoCloseable {
     inFlightOfOthers(stackName, Instant.now()).stream().findFirst().ifPresent(other -> {
       throw held(stackName, other);
     });
-    changeSets(stackName).stream().filter(s -> !runId.equals(s.changeSetName()) && isPending(s)
+    changeSets(stackName).stream().filter(s -> !isMine(s.changeSetName()) && isPending(s)
             && s.creationTime().isBefore(Instant.now().minus(staleAfter)))
         .forEach(s -> out.printf("Ignoring change set %s of stack %s: pending since %s, older than the %s wait"
             + " limit (an abandoned run).%n", s.changeSetName(), stackName, s.creationTime(),
@@ -91,11 +107,11 @@ final class RunLease implements AutoCloseable {
    * Creates this run's change set on {@code stackName} through {@code call} and records it; {@code stackExisted}
    * false means the CREATE change set also made the placeholder stack, which this run then owns while it is empty.
    */
-  synchronized CreateChangeSetResponse create(String stackName, boolean stackExisted,
+  synchronized CreateChangeSetResponse create(String stackName, String changeSetName, boolean stackExisted,
       Supplier<CreateChangeSetResponse> call) {
     requireRunning();
     CreateChangeSetResponse created = call.get();
-    owned.put(stackName, new Owned(runId, stackExisted ? null : created.stackId()));
+    owned.put(stackName, new Owned(changeSetName, stackExisted ? null : created.stackId()));
     return created;
   }
 
@@ -104,7 +120,9 @@ final class RunLease implements AutoCloseable {
    * now: the later one (by creation time) gives way, so at most one of them goes on.
    */
   void claim(String stackName) {
-    Instant mine = changeSets(stackName).stream().filter(s -> runId.equals(s.changeSetName()))
+    Owned created = owned.get(stackName);
+    Instant mine = changeSets(stackName).stream()
+        .filter(s -> created != null && created.changeSetName().equals(s.changeSetName()))
         .map(ChangeSetSummary::creationTime).findFirst().orElse(Instant.now());
     inFlightOfOthers(stackName, mine).stream().filter(s -> !s.creationTime().isAfter(mine)).findFirst()
         .ifPresent(other -> {
@@ -161,19 +179,20 @@ final class RunLease implements AutoCloseable {
         out.flush();
         if (executing != null) {
           out.printf("Left change set %s executing on stack %s: an execution cannot be stopped. Follow it with:"
-              + " aws cloudformation describe-stack-events --stack-name %s --region %s%n", runId, executing,
-              executing, region);
+              + " aws cloudformation describe-stack-events --stack-name %s --region %s%n",
+              owned.get(executing).changeSetName(), executing, executing, region);
           owned.remove(executing);
         }
         boolean clean = executing == null;
         for (String stackName : new ArrayList<>(owned.keySet())) {
+          String changeSetName = owned.get(stackName).changeSetName();
           try {
             releaseOwned(stackName);
           } catch (RuntimeException e) {
             clean = false;
             out.printf("Could not delete change set %s of stack %s (%s); delete it with: aws cloudformation"
-                + " delete-change-set --stack-name %s --change-set-name %s --region %s%n", runId, stackName,
-                e.getMessage().lines().findFirst().orElse(""), stackName, runId, region);
+                + " delete-change-set --stack-name %s --change-set-name %s --region %s%n", changeSetName, stackName,
+                e.getMessage().lines().findFirst().orElse(""), stackName, changeSetName, region);
           }
         }
         out.println(clean ? "Interrupted: this run left nothing behind."
@@ -236,7 +255,7 @@ final class RunLease implements AutoCloseable {
   /** Other runs' change sets on {@code stackName} that are pending, created within the wait limit before {@code at}. */
   private List<ChangeSetSummary> inFlightOfOthers(String stackName, Instant at) {
     return changeSets(stackName).stream()
-        .filter(s -> !runId.equals(s.changeSetName()) && isPending(s)
+        .filter(s -> !isMine(s.changeSetName()) && isPending(s)
             && !s.creationTime().isBefore(at.minus(staleAfter)))
         .sorted(Comparator.comparing(ChangeSetSummary::creationTime))
         .toList();

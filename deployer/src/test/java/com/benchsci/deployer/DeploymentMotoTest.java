@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,14 +19,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -44,6 +50,9 @@ class DeploymentMotoTest {
 
   @TempDir
   Path dir;
+
+  /** The policy rules the deployer checks with and publishes for the Guard Hook: the repository's own. */
+  private Path rules = Path.of(System.getProperty("repo.root"), "guard-rules");
 
   @BeforeAll
   static void startMoto() throws IOException {
@@ -94,19 +103,94 @@ class DeploymentMotoTest {
     assertThat(ingressOf("WebSecurityGroup")).containsExactlyInAnyOrder(
         "tcp 80-80 0.0.0.0/0", "tcp 443-443 0.0.0.0/0", "icmp -1--1 0.0.0.0/0", "tcp 22-22 104.154.0.0/15",
         "tcp 0-65535 " + vpcCidr, "udp 0-65535 " + vpcCidr);
+    RulesBundle bundle = RulesBundle.of(rules);
     try (S3Client s3 = direct.s3()) {
       String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
       assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).extracting(o -> o.key())
-          .containsExactly(ArtifactStore.keyFor(appJar()));
+          .containsExactlyInAnyOrder(ArtifactStore.keyFor(appJar()), bundle.key());
     }
+
+    assertThat(first.output()).contains("Creating stack hello-host-bootstrap without the Guard Hook first",
+        "Uploaded the guard rules to", "Guard Hook rules (FirewallGuardHook RuleLocation): none (no hook) -> s3://");
+    List<String> versions = ruleVersions(bundle.key());
+    assertThat(versions).hasSize(1);
+    assertThat(bootstrapParameters()).containsEntry(Deployment.RULES_KEY, bundle.key())
+        .containsEntry(Deployment.RULES_VERSION, versions.get(0));
+    assertThat(bundledRules(bundle.key(), versions.get(0))).isEqualTo(guardFiles(rules));
 
     Run second = deploy(templates, true, List.of());
     assertThat(second.error()).isNull();
     assertThat(second.output())
-        .contains("No changes to stack hello-host-bootstrap.", "No changes to stack hello-host.", "already in")
-        .doesNotContain("Executing");
+        .contains("No changes to stack hello-host-bootstrap.", "No changes to stack hello-host.", "already in",
+            "The guard rules are already in")
+        .doesNotContain("Executing", "Guard Hook rules (");
+    assertThat(ruleVersions(bundle.key())).isEqualTo(versions);
     assertThat(changeSets(Deployment.BOOTSTRAP_STACK)).isEmpty();
     assertThat(changeSets(Deployment.APP_STACK)).isEmpty();
+  }
+
+  @Test
+  void aChangedRuleIsReviewedAsAChangeOfTheHooksRulesThenPublishedAndPinned() throws IOException {
+    Path repositoryRules = rules;
+    rules = Files.createDirectories(dir.resolve("guard-rules"));
+    try (Stream<Path> files = Files.list(repositoryRules)) {
+      for (Path rule : files.filter(f -> f.toString().endsWith(".guard")).toList()) {
+        Files.copy(rule, rules.resolve(rule.getFileName()));
+      }
+    }
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    RulesBundle before = RulesBundle.of(rules);
+    String beforeVersion = bootstrapParameters().get(Deployment.RULES_VERSION);
+    Path rule = rules.resolve("sg_ingress_policy.guard");
+    Files.writeString(rule, Files.readString(rule) + "# reworded\n");
+    RulesBundle after = RulesBundle.of(rules);
+    assertThat(after.key()).isNotEqualTo(before.key());
+
+    Run review = deploy(templates, false, List.of());
+    assertThat(review.error()).isNull();
+    String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
+    assertThat(Files.readString(dir.resolve("review.md"))).contains(
+        "Guard Hook rules (FirewallGuardHook RuleLocation) on deploy: s3://" + bucket + "/" + before.key()
+            + " version " + beforeVersion + " -> s3://" + bucket + "/" + after.key() + " version (set on upload)"
+            + " (the deploy uploads the bundle and pins its version");
+    assertThat(ruleVersions(after.key())).as("a review uploads nothing").isEmpty();
+
+    Run deploy = deploy(templates, true, List.of());
+    assertThat(deploy.error()).isNull();
+    List<String> afterVersions = ruleVersions(after.key());
+    assertThat(afterVersions).hasSize(1);
+    assertThat(deploy.output()).contains("Uploaded the guard rules to s3://" + bucket + "/" + after.key(),
+        "Guard Hook rules (FirewallGuardHook RuleLocation): s3://" + bucket + "/" + before.key() + " version "
+            + beforeVersion + " -> s3://" + bucket + "/" + after.key() + " version " + afterVersions.get(0),
+        "Stack hello-host-bootstrap is UPDATE_COMPLETE");
+    assertThat(bootstrapParameters()).containsEntry(Deployment.RULES_KEY, after.key())
+        .containsEntry(Deployment.RULES_VERSION, afterVersions.get(0));
+    assertThat(bundledRules(after.key(), afterVersions.get(0))).isEqualTo(guardFiles(rules));
+
+    Run again = deploy(templates, false, List.of());
+    assertThat(again.error()).isNull();
+    assertThat(Files.readString(dir.resolve("review.md"))).contains("### Stack `hello-host-bootstrap`\n\nNo changes.")
+        .doesNotContain("Guard Hook rules (");
+  }
+
+  @Test
+  void rulesOverwrittenAtTheirContentAddressArePublishedAgainUnderANewVersion() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    RulesBundle bundle = RulesBundle.of(rules);
+    String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
+    String pinned = bootstrapParameters().get(Deployment.RULES_VERSION);
+    try (S3Client s3 = direct.s3()) {
+      s3.putObject(r -> r.bucket(bucket).key(bundle.key()), RequestBody.fromString("rule ALLOW_ALL { }"));
+    }
+
+    Run run = deploy(templates, true, List.of());
+    assertThat(run.error()).isNull();
+    String republished = bootstrapParameters().get(Deployment.RULES_VERSION);
+    assertThat(run.output()).contains("Uploaded the guard rules to s3://" + bucket + "/" + bundle.key());
+    assertThat(republished).isNotEqualTo(pinned);
+    assertThat(bundledRules(bundle.key(), republished)).isEqualTo(guardFiles(rules));
   }
 
   @Test
@@ -503,7 +587,7 @@ class DeploymentMotoTest {
       throws IOException {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text, true);
-    Deployment.Settings settings = new Deployment.Settings(templates, "local", appJar(), execute,
+    Deployment.Settings settings = new Deployment.Settings(templates, rules, "local", appJar(), execute,
         waitLimit, protect, false, dir.resolve("review.md"), "test-run-" + RUNS.incrementAndGet(),
         refreshImage, reviewedDigests);
     try {
@@ -512,6 +596,44 @@ class DeploymentMotoTest {
     } catch (DeployException e) {
       return new Run(text.toString(), e);
     }
+  }
+
+  private static Map<String, String> bootstrapParameters() {
+    try (CloudFormationClient cfn = direct.cloudFormation()) {
+      return cfn.describeStacks(r -> r.stackName(Deployment.BOOTSTRAP_STACK)).stacks().get(0).parameters().stream()
+          .collect(Collectors.toMap(p -> p.parameterKey(), p -> p.parameterValue()));
+    }
+  }
+
+  private static List<String> ruleVersions(String key) {
+    String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
+    try (S3Client s3 = direct.s3()) {
+      return s3.listObjectVersions(r -> r.bucket(bucket).prefix(key)).versions().stream()
+          .map(v -> v.versionId()).toList();
+    }
+  }
+
+  /** File name to content of the .guard files in the bundle's pinned version. */
+  private static Map<String, String> bundledRules(String key, String version) throws IOException {
+    String bucket = physicalId(Deployment.BOOTSTRAP_STACK, "ArtifactBucket");
+    Map<String, String> files = new TreeMap<>();
+    try (S3Client s3 = direct.s3();
+        ZipInputStream zip = new ZipInputStream(s3.getObject(r -> r.bucket(bucket).key(key).versionId(version)))) {
+      for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+        files.put(entry.getName(), new String(zip.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return files;
+  }
+
+  private static Map<String, String> guardFiles(Path dir) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path f : list.filter(f -> f.toString().endsWith(".guard")).toList()) {
+        files.put(f.getFileName().toString(), Files.readString(f));
+      }
+    }
+    return files;
   }
 
   private Path appJar() throws IOException {

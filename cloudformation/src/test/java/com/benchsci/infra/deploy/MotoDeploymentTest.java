@@ -168,6 +168,29 @@ class MotoDeploymentTest {
     assertThat(output(bootstrap, "ReviewRoleArn")).matches("arn:aws:iam::\\d{12}:role/hello-host-bootstrap-ReviewRole-.+");
   }
 
+  /**
+   * What moto does with the Guard Hook, stated as a test: with a rules version the bootstrap deploys, its template
+   * keeps FirewallGuardHook, and moto creates nothing for it (moto 5.2.1 has no model for
+   * AWS::CloudFormation::GuardHook: it logs "No Moto CloudFormation support" and skips the resource). So no hook
+   * runs here; the rules are tested against hook-shaped inputs with the real cfn-guard instead (GuardHookInputsTest).
+   */
+  @Test
+  void bootstrapWithAPinnedRulesVersionDeploysButMotoCreatesNoHook() throws IOException {
+    List<Parameter> parameters = parameterFile("bootstrap-local.json");
+    parameters.removeIf(p -> p.parameterKey().equals("AppStackName"));
+    parameters.add(parameter("AppStackName", "hooked"));
+    parameters.add(parameter("GuardRulesKey", "guard-rules/" + "0".repeat(64) + ".zip"));
+    parameters.add(parameter("GuardRulesVersion", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"));
+    Stack hooked = create("hooked-bootstrap", "bootstrap.yaml", parameters);
+
+    assertThat(cloudFormation.getTemplate(r -> r.stackName(hooked.stackName())).templateBody())
+        .contains("FirewallGuardHook:", "Type: AWS::CloudFormation::GuardHook");
+    assertThat(cloudFormation.listStackResources(r -> r.stackName(hooked.stackName())).stackResourceSummaries())
+        .extracting(r -> r.logicalResourceId())
+        .contains("ArtifactBucket", "GuardReportsBucket")
+        .doesNotContain("FirewallGuardHook");
+  }
+
   private static Stack create(String name, String template, List<Parameter> parameters) throws IOException {
     String body = Files.readString(TEMPLATES.resolve(template));
     cloudFormation.createStack(r -> r.stackName(name).templateBody(body).parameters(parameters)
