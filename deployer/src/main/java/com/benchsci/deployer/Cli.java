@@ -25,9 +25,11 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * {@code java -jar deployer.jar}: deploys cloudformation/bootstrap.yaml and stack.yaml through change sets.
  * Exit 0: deployed, reviewed or nothing to change; 1: refused or failed (one line says why); 2: bad usage.
+ * Subcommands {@code drift} and {@code audit} compare the deployed stacks with their code (see their classes).
  */
 @Command(name = "deployer", mixinStandardHelpOptions = true,
-    description = "Deploys the hello-host stacks through CloudFormation change sets (local moto by default).")
+    description = "Deploys the hello-host stacks through CloudFormation change sets (local moto by default).",
+    subcommands = {DriftCommand.class, AuditCommand.class})
 public final class Cli implements Callable<Integer> {
 
   @Spec
@@ -75,14 +77,21 @@ public final class Cli implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     boolean prod = env == Env.prod;
     Deployment.Settings settings = new Deployment.Settings(templates, env.name(), appJar, execute,
         Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName());
-    try {
-      new Deployment(settings, checks(rules), out)
-          .run(() -> prod ? AwsTarget.aws() : AwsTarget.emulator(emulator(out)));
+    return reportingErrors(spec, () -> {
+      new Deployment(settings, checks(rules), out).run(() -> target(env, endpoint, out));
       return 0;
+    });
+  }
+
+  /** Runs {@code command}; a refusal or failure becomes one "ERROR:" line and exit code 1. */
+  static int reportingErrors(CommandSpec spec, Callable<Integer> command) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return command.call();
     } catch (DeployException e) {
       out.flush();
       err.println("ERROR: " + e.getMessage());
@@ -96,10 +105,27 @@ public final class Cli implements Callable<Integer> {
       err.println("ERROR: AWS refused the request (" + e.awsErrorDetails().errorCode() + "): "
           + e.awsErrorDetails().errorMessage());
       return 1;
+    } catch (Exception e) {
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  /** prod: AWS through the default chains; local: --endpoint, else $AWS_ENDPOINT_URL, else the local moto. */
+  static AwsTarget target(Env env, URI endpoint, PrintWriter out) {
+    if (env == Env.prod) {
+      return AwsTarget.aws();
+    }
+    if (endpoint != null) {
+      return AwsTarget.emulator(endpoint);
+    }
+    String fromEnv = System.getenv("AWS_ENDPOINT_URL");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return AwsTarget.emulator(URI.create(fromEnv));
+    }
+    return AwsTarget.emulator(LocalEmulator.endpoint(ToolCache.standard(), out));
   }
 
   /** cfn-lint and the cfn-guard policy rules, run on each template before anything reaches AWS. */
@@ -113,17 +139,6 @@ public final class Cli implements Callable<Integer> {
     return List.of(
         template -> lint.check(template).stream().map(Object::toString).toList(),
         template -> guard.validate(template).stream().map(Object::toString).toList());
-  }
-
-  private URI emulator(PrintWriter out) {
-    if (endpoint != null) {
-      return endpoint;
-    }
-    String fromEnv = System.getenv("AWS_ENDPOINT_URL");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return URI.create(fromEnv);
-    }
-    return LocalEmulator.endpoint(ToolCache.standard(), out);
   }
 
   /** One line for the client-side failures a user can fix: credentials and reachability. */

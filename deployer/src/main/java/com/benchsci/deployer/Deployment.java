@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -60,7 +62,7 @@ final class Deployment {
     StackDeployer.Options options = new StackDeployer.Options(settings.execute(), settings.waitLimit(),
         settings.terminationProtection(), settings.changeSetName());
     Review review = new Review(aws.describe(), settings.changeSetName());
-    try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3()) {
+    try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3(); Ec2Client ec2 = aws.ec2()) {
       StackDeployer deployer = new StackDeployer(cfn, out, options);
       review.add(BOOTSTRAP_STACK, deployer.deploy(BOOTSTRAP_STACK, bootstrap, bootstrapParameters));
       if (!settings.execute() && deployer.status(BOOTSTRAP_STACK) == null) {
@@ -78,9 +80,12 @@ final class Deployment {
         }
         appParameters.put("ArtifactBucket", bucket);
         appParameters.put("ArtifactKey", artifactKey);
-        review.add(APP_STACK, deployer.deploy(APP_STACK, app, appParameters));
+        String recovery = app.parameterNames().contains(HostCheck.GENERATION)
+            ? prepareHost(cfn, ec2, deployer, appParameters) : "";
+        review.add(APP_STACK, deployer.deploy(APP_STACK, app, appParameters), recovery);
         if (settings.execute()) {
           reachApp(StackOutputs.read(cfn, APP_STACK, app, out), aws);
+          checkHost(cfn, ec2, app);
         }
       }
     }
@@ -88,6 +93,50 @@ final class Deployment {
       write(settings.reviewFile(), review.markdown());
       out.printf("Review written to %s; nothing was executed.%n", settings.reviewFile());
     }
+  }
+
+  /**
+   * Looks at the deployed host before the change set: when its instance is gone, says so and raises the host
+   * generation so that the change set replaces the instance (see {@link HostCheck}); otherwise keeps the
+   * stack's generation, which must never change by accident. Returns the recovery note for the review.
+   */
+  private String prepareHost(CloudFormationClient cfn, Ec2Client ec2, StackDeployer deployer,
+      Map<String, String> appParameters) {
+    Stack stack = deployer.find(APP_STACK);
+    String generation = HostCheck.currentGeneration(stack);
+    HostCheck host = stack == null || StackState.of(stack.stackStatusAsString()) != StackState.UPDATE
+        ? null : HostCheck.read(cfn, ec2, APP_STACK);
+    String note = "";
+    if (host != null && host.instanceGone()) {
+      note = host.recoveryNote();
+      String next = HostCheck.next(generation);
+      out.println(note + ".");
+      out.printf("  %s %s -> %s: CloudFormation replaces %s (new instance, Elastic IP moved to it).%n",
+          HostCheck.GENERATION, generation, next, host.instanceLogicalId());
+      generation = next;
+    } else if (host != null) {
+      host.problems().forEach(p -> out.println("WARNING: " + p + " (see the runbook: Recover the host)"));
+    }
+    appParameters.put(HostCheck.GENERATION, generation);
+    return note;
+  }
+
+  /** The deploy's last word: the stack's instance runs and holds the Elastic IP, or the deploy fails loudly. */
+  private void checkHost(CloudFormationClient cfn, Ec2Client ec2, Template app) {
+    if (!app.resourceTypes().contains("AWS::EC2::Instance")) {
+      return;
+    }
+    HostCheck host = HostCheck.read(cfn, ec2, APP_STACK);
+    if (host == null) {
+      throw new DeployException("stack " + APP_STACK + " ended without an instance among its resources although "
+          + app.file() + " declares one: the host is down (the endpoint did not carry out the change set;"
+          + " see the events above)");
+    }
+    if (!host.problems().isEmpty()) {
+      throw new DeployException("the host is down after the deploy: " + String.join("; ", host.problems()));
+    }
+    out.printf("Host check: %s %s is running and holds the Elastic IP %s.%n", host.instanceLogicalId(),
+        host.instanceId(), host.publicIp());
   }
 
   private void reachApp(Map<String, String> outputs, AwsTarget aws) {
@@ -141,7 +190,15 @@ final class Deployment {
     }
 
     void add(String stack, StackDeployer.Result result) {
+      add(stack, result, "");
+    }
+
+    /** {@code finding}: what the deployer found on the live stack before its change set (or empty). */
+    void add(String stack, StackDeployer.Result result, String finding) {
       text.append("\n### Stack `").append(stack).append("`\n\n");
+      if (!finding.isEmpty()) {
+        text.append("**").append(finding).append(".**\n\n");
+      }
       switch (result.kind()) {
         case NO_CHANGES -> text.append("No changes.\n");
         default -> {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +59,26 @@ public final class GuardCheck {
 
   /** Every violation of every rule in {@code template}; an empty list means the template complies. */
   public List<Violation> validate(Path template) {
+    return validate(template, List.of(rulesDir));
+  }
+
+  /**
+   * The violations of only the named rule files of the rules directory (e.g. the firewall rules, for a document
+   * that describes the security groups and nothing else of the host).
+   */
+  public List<Violation> validate(Path template, Collection<String> ruleFiles) {
+    List<Path> rules = ruleFiles.stream().map(rulesDir::resolve).toList();
+    rules.forEach(GuardCheck::requireFile);
+    return validate(template, rules);
+  }
+
+  private List<Violation> validate(Path template, List<Path> rules) {
     requireFile(template);
-    ExternalCommand.Result run = run(List.of("validate", "--rules", rulesDir.toString(), "--data", template.toString(),
-        "--structured", "--show-summary", "none", "--output-format", "json"), Set.of(0, VALIDATION_FAILED));
-    return violations(template, run.stdout());
+    List<String> arguments = new ArrayList<>(List.of("validate"));
+    rules.forEach(r -> arguments.addAll(List.of("--rules", r.toString())));
+    arguments.addAll(List.of("--data", template.toString(), "--structured", "--show-summary", "none",
+        "--output-format", "json"));
+    return violations(template, run(arguments, Set.of(0, VALIDATION_FAILED)).stdout());
   }
 
   /** Writes cfn-guard's own JUnit XML of {@code validate} on {@code template} (for CI's test results). */
@@ -86,9 +103,9 @@ public final class GuardCheck {
     return new RuleTests(false, run(List.of("test", "--dir", rulesDir.toString()), Set.of(TESTS_FAILED)).stdout());
   }
 
-  private static void requireFile(Path template) {
-    if (!Files.isRegularFile(template)) {
-      throw new IllegalArgumentException("template not found: " + template);
+  private static void requireFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("file not found: " + file);
     }
   }
 
