@@ -67,8 +67,15 @@ public final class FirewallAudit {
       Map<String, Object> properties = new LinkedHashMap<>();
       properties.put("GroupDescription", group.name() + " (" + group.id() + ")");
       properties.put("VpcId", Map.of("Ref", firewall.vpcLogicalId()));
-      properties.put("SecurityGroupIngress", rules(group, false, firewall));
-      properties.put("SecurityGroupEgress", rules(group, true, firewall));
+      // No rules in a direction is no key, as in a template: the rules' "must have" checks then fail, not skip.
+      List<Object> ingress = rules(group, false, firewall);
+      List<Object> egress = rules(group, true, firewall);
+      if (!ingress.isEmpty()) {
+        properties.put("SecurityGroupIngress", ingress);
+      }
+      if (!egress.isEmpty()) {
+        properties.put("SecurityGroupEgress", egress);
+      }
       resources.put(LiveFirewall.documentId(group), resource("AWS::EC2::SecurityGroup", properties));
     }
     Map<String, LiveFirewall.Group> groups = firewall.groups().stream()

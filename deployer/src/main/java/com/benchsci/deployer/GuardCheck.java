@@ -159,10 +159,12 @@ public final class GuardCheck {
       // "a or b <<message>>" carries the message on its last alternative only; it belongs to all of them.
       own = firstCustomMessage(map.get("Disjunctions"));
     }
-    if (map.containsKey("check")) {
+    // A failed comparison carries "check"; a block over a property that is missing carries "unresolved".
+    Object failure = map.containsKey("check") ? map.get("check") : map.get("unresolved");
+    if (failure != null) {
       String text = own != null ? own : tidy(String.valueOf(((Map<String, Object>) map.get("messages"))
           .get("error_message")));
-      found.add(new Violation(template, resourceOf(map.get("check")), rule, text));
+      found.add(new Violation(template, resourceOf(failure), rule, text));
       return;
     }
     for (Object child : map.values()) {
