@@ -95,6 +95,16 @@ class StackTemplateTest {
   }
 
   @Test
+  void reviewRoleMayDetectDriftAndReadTheLiveFirewallButChangeNothing() {
+    assertThat(actions("ReviewRole")).contains("cloudformation:DetectStackDrift",
+            "cloudformation:DescribeStackDriftDetectionStatus", "cloudformation:DescribeStackResourceDrifts",
+            "ec2:Describe*")
+        .doesNotContain("ec2:AuthorizeSecurityGroupIngress", "ec2:RunInstances", "cloudformation:ExecuteChangeSet");
+    // The deployer's host check reads the instance and the Elastic IP directly, with either role.
+    assertThat(actions("DeployRole")).contains("ec2:DescribeInstances", "ec2:DescribeAddresses");
+  }
+
+  @Test
   void artifactBucketKeepsVersionsForAWhile() {
     String[] bucket = {"Resources", "ArtifactBucket", "Properties"};
 
