@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -36,6 +39,10 @@ public final class FirewallAudit {
       return violations.isEmpty();
     }
   }
+
+  /** Rules that judge each firewall rule on its own (the others judge a group as a whole). */
+  private static final Set<String> PER_ENTRY_RULES = Set.of("SG_INGRESS_POLICY", "SG_EGRESS_POLICY");
+  private static final Pattern RULE_ENTRY = Pattern.compile("/SecurityGroup(Ingress|Egress)/(\\d+)$");
 
   private FirewallAudit() {}
 
@@ -98,12 +105,14 @@ public final class FirewallAudit {
     return document;
   }
 
+  /** A group's rules in one direction, in the order of the document's list. */
+  private static List<SecurityGroupRule> direction(LiveFirewall.Group group, boolean egress) {
+    return group.rules().stream().filter(r -> Boolean.TRUE.equals(r.isEgress()) == egress).toList();
+  }
+
   private static List<Object> rules(LiveFirewall.Group group, boolean egress, LiveFirewall firewall) {
     List<Object> entries = new ArrayList<>();
-    for (SecurityGroupRule rule : group.rules()) {
-      if (Boolean.TRUE.equals(rule.isEgress()) != egress) {
-        continue;
-      }
+    for (SecurityGroupRule rule : direction(group, egress)) {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("IpProtocol", rule.ipProtocol());
       entry.put("FromPort", rule.fromPort());
@@ -180,11 +189,23 @@ public final class FirewallAudit {
     return g.logicalId() != null ? "stack resource " + g.logicalId() : "attached outside CloudFormation";
   }
 
-  /** The group (by its id) a violation is about, else the resource the rules named. */
+  /** The group (by its id) and, when the rules point at one, the rule a violation is about. */
   private static String where(GuardCheck.Violation v, LiveFirewall f) {
     return f.groups().stream().filter(g -> LiveFirewall.documentId(g).equals(v.resource())).findFirst()
-        .map(g -> "security group " + g.id() + " (" + origin(g) + ")")
+        .map(g -> "security group " + g.id() + " (" + origin(g) + ")"
+            + (PER_ENTRY_RULES.contains(v.rule()) ? offendingRule(v.entry(), g) : ""))
         .orElse(v.resource().isEmpty() ? "the firewall" : v.resource());
+  }
+
+  /** ", rule ingress tcp 8080 from 0.0.0.0/0 [sgr-...]" for an entry .../SecurityGroupIngress/7, else "". */
+  private static String offendingRule(String entry, LiveFirewall.Group group) {
+    Matcher m = RULE_ENTRY.matcher(entry);
+    if (!m.find()) {
+      return "";
+    }
+    List<SecurityGroupRule> rules = direction(group, m.group(1).equals("Egress"));
+    int index = Integer.parseInt(m.group(2));
+    return index < rules.size() ? ", rule " + describe(rules.get(index)) : "";
   }
 
   /** "ingress tcp 8080 from 0.0.0.0/0 [sgr-...]" */

@@ -45,8 +45,11 @@ public final class GuardCheck {
     return new GuardCheck(ToolCache.standard().cfnGuard(), repoRoot.resolve("guard-rules"));
   }
 
-  /** One failed rule on one resource. {@code resource} is empty when the rule failed on the template as a whole. */
-  public record Violation(Path file, String resource, String rule, String message) {
+  /**
+   * One failed rule on one resource. {@code resource} is empty when the rule failed on the template as a whole;
+   * {@code entry} is where in the resource, down to a list entry (/Resources/Web/Properties/SecurityGroupIngress/7).
+   */
+  public record Violation(Path file, String resource, String rule, String message, String entry) {
     @Override
     public String toString() {
       String where = resource.isEmpty() ? file.toString() : file + " resource " + resource;
@@ -164,7 +167,8 @@ public final class GuardCheck {
     if (failure != null) {
       String text = own != null ? own : tidy(String.valueOf(((Map<String, Object>) map.get("messages"))
           .get("error_message")));
-      found.add(new Violation(template, resourceOf(failure), rule, text));
+      String path = resourcePath(failure);
+      found.add(new Violation(template, path.isEmpty() ? "" : path.split("/")[2], rule, text, segments(path, 5)));
       return;
     }
     for (Object child : map.values()) {
@@ -199,33 +203,39 @@ public final class GuardCheck {
     return null;
   }
 
-  /** The logical id from the first path {@code /Resources/<id>/...} in a check (a captured key: path /Resources). */
-  private static String resourceOf(Object node) {
+  /**
+   * The first path {@code /Resources/<id>/...} in a check (a captured key, path /Resources, gives
+   * {@code /Resources/<key>}), or "" when the check names no resource.
+   */
+  private static String resourcePath(Object node) {
     if (node instanceof Map<?, ?> map) {
       if (map.get("path") instanceof String path && path.startsWith("/Resources")) {
-        String[] parts = path.split("/");
-        if (parts.length > 2) {
-          return parts[2];
+        if (path.split("/").length > 2) {
+          return path;
         }
         if (map.get("value") instanceof String key) {
-          return key;
+          return "/Resources/" + key;
         }
       }
-      for (Object child : map.values()) {
-        String found = resourceOf(child);
-        if (!found.isEmpty()) {
-          return found;
-        }
-      }
-    } else if (node instanceof List<?> list) {
-      for (Object child : list) {
-        String found = resourceOf(child);
-        if (!found.isEmpty()) {
-          return found;
-        }
+      return firstResourcePath(map.values());
+    }
+    return node instanceof List<?> list ? firstResourcePath(list) : "";
+  }
+
+  private static String firstResourcePath(Collection<?> nodes) {
+    for (Object child : nodes) {
+      String found = resourcePath(child);
+      if (!found.isEmpty()) {
+        return found;
       }
     }
     return "";
+  }
+
+  /** The first {@code depth} segments of a path: /Resources/Web/Properties/SecurityGroupIngress/7 at depth 5. */
+  private static String segments(String path, int depth) {
+    String[] parts = path.split("/");
+    return parts.length <= depth + 1 ? path : String.join("/", java.util.Arrays.copyOf(parts, depth + 1));
   }
 
   private static String tidy(String message) {

@@ -89,7 +89,8 @@ class LiveStateMotoTest {
     assertThat(opened.output())
         .containsPattern("ingress tcp 8080 from 0\\.0\\.0\\.0/0 \\[sgr-[0-9a-f]+]")
         .contains("Audit FAILED: 1 violation(s)",
-            "security group " + group + " (stack resource WebSecurityGroup) violates SG_INGRESS_POLICY",
+            "security group " + group + " (stack resource WebSecurityGroup), rule ingress tcp 8080 from 0.0.0.0/0 [sgr-",
+            "] violates SG_INGRESS_POLICY",
             "[SG_INGRESS_POLICY]: Inbound rule is not one of the firewall policy's openings", "[FIX]");
     assertThat(Files.readString(dir.resolve("audit.md"))).contains("**Failed**: 1 violation(s)",
         "violates **SG_INGRESS_POLICY**");
@@ -122,7 +123,8 @@ class LiveStateMotoTest {
     assertThat(run.exitCode()).as(run.output()).isEqualTo(AuditCommand.VIOLATIONS);
     assertThat(run.output())
         .contains(handMade + " debug (attached outside CloudFormation)", "ingress tcp 5005 from 0.0.0.0/0",
-            "security group " + handMade + " (attached outside CloudFormation) violates SG_INGRESS_POLICY",
+            "security group " + handMade + " (attached outside CloudFormation), rule ingress tcp 5005 from 0.0.0.0/0"
+                + " [sgr-",
             "security group " + handMade + " (attached outside CloudFormation) violates SG_REQUIRED_OPENINGS")
         .doesNotContain("(stack resource WebSecurityGroup) violates");
   }
