@@ -104,8 +104,8 @@ record HostCheck(String instanceLogicalId, String instanceId, String instanceSta
     if (publicIp != null && !eipExists) {
       problems.add("the Elastic IP " + publicIp + " (" + eipLogicalId + ") no longer exists");
     } else if (publicIp != null && !instanceId.equals(eipInstanceId)) {
-      problems.add("the Elastic IP " + publicIp + " is " + (eipInstanceId == null ? "not associated"
-          : "associated with " + eipInstanceId) + " instead of " + instanceId);
+      problems.add("the Elastic IP " + publicIp + (eipInstanceId == null ? " is not associated with " + instanceId
+          : " is associated with " + eipInstanceId + " instead of " + instanceId));
     }
     return problems;
   }
