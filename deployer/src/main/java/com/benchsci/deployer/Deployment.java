@@ -84,8 +84,8 @@ final class Deployment {
             ? prepareHost(cfn, ec2, deployer, appParameters) : "";
         review.add(APP_STACK, deployer.deploy(APP_STACK, app, appParameters), recovery);
         if (settings.execute()) {
-          reachApp(StackOutputs.read(cfn, APP_STACK, app, out), aws);
           checkHost(cfn, ec2, app);
+          reachApp(StackOutputs.read(cfn, APP_STACK, app, out), aws);
         }
       }
     }
