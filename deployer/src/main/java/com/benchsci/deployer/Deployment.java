@@ -1,10 +1,7 @@
 package com.benchsci.deployer;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +87,7 @@ final class Deployment {
       }
     }
     if (!settings.execute()) {
-      write(settings.reviewFile(), review.markdown());
+      ReportFile.write(settings.reviewFile(), review.markdown());
       out.printf("Review written to %s; nothing was executed.%n", settings.reviewFile());
     }
   }
@@ -167,16 +164,6 @@ final class Deployment {
   private Map<String, String> parameters(Template template, String prefix) {
     Path file = settings.templates().resolve(prefix + "-" + settings.env() + ".json");
     return new LinkedHashMap<>(ParameterFile.read(file, template));
-  }
-
-  private static void write(Path file, String text) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new DeployException("cannot write the review to " + file + ": " + e.getMessage(), e);
-    }
   }
 
   /** The Markdown for the pull request: one section per stack. */

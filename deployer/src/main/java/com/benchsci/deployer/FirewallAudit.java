@@ -1,9 +1,6 @@
 package com.benchsci.deployer;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,11 +49,11 @@ public final class FirewallAudit {
     try (CloudFormationClient cfn = target.cloudFormation(); Ec2Client ec2 = target.ec2()) {
       firewall = LiveFirewall.read(cfn, ec2, settings.stackName());
     }
-    write(settings.documentFile(), yaml(document(firewall)));
+    ReportFile.write(settings.documentFile(), yaml(document(firewall)));
     Result result = new Result(settings.stackName(), firewall,
         guard.validate(settings.documentFile(), RULES));
     out.print(console(result));
-    write(settings.reportFile(), markdown(result));
+    ReportFile.write(settings.reportFile(), markdown(result));
     out.printf("Audit document: %s; report: %s%n", settings.documentFile(), settings.reportFile());
     out.flush();
     return result;
@@ -225,14 +222,5 @@ public final class FirewallAudit {
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     return new Yaml(options).dump(document);
-  }
-
-  static void write(Path file, String text) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new DeployException("cannot write " + file + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package com.benchsci.deployer;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import software.amazon.awssdk.services.cloudformation.model.StackResourceDrift;
 public final class StackDrift {
 
   /** Which stacks, how long to wait for one detection, where the Markdown report goes. */
-  public record Settings(List<String> stackNames, Duration waitLimit, java.nio.file.Path reportFile) {}
+  public record Settings(List<String> stackNames, Duration waitLimit, Path reportFile) {}
 
   private StackDrift() {}
 
@@ -35,7 +36,7 @@ public final class StackDrift {
     }
     DriftReport report = new DriftReport(results);
     out.print(report.console());
-    FirewallAudit.write(settings.reportFile(), report.markdown());
+    ReportFile.write(settings.reportFile(), report.markdown());
     out.printf("Drift report: %s%n", settings.reportFile());
     out.flush();
     return report;
