@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -83,6 +84,15 @@ record AwsTarget(URI endpoint, Region region, AwsCredentialsProvider credentials
 
   SsmClient ssm() {
     var builder = SsmClient.builder().region(region).credentialsProvider(credentials)
+        .overrideConfiguration(overrides());
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    return builder.build();
+  }
+
+  Ec2Client ec2() {
+    var builder = Ec2Client.builder().region(region).credentialsProvider(credentials)
         .overrideConfiguration(overrides());
     if (endpoint != null) {
       builder.endpointOverride(endpoint);

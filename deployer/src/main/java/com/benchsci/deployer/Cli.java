@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.security.SecureRandom;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +27,11 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * {@code java -jar deployer.jar}: deploys cloudformation/bootstrap.yaml and stack.yaml through change sets.
  * Exit 0: deployed, reviewed or nothing to change; 1: refused or failed (one line says why); 2: bad usage;
  * 3: stopped before executing a change set that was not the reviewed one (its new review is written).
+ * Subcommands {@code drift} and {@code audit} compare the deployed stacks with their code (see their classes).
  */
 @Command(name = "deployer", mixinStandardHelpOptions = true,
-    description = "Deploys the hello-host stacks through CloudFormation change sets (local moto by default).")
+    description = "Deploys the hello-host stacks through CloudFormation change sets (local moto by default).",
+    subcommands = {DriftCommand.class, AuditCommand.class})
 public final class Cli implements Callable<Integer> {
 
   @Spec
@@ -90,15 +92,25 @@ public final class Cli implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     boolean prod = env == Env.prod;
-    try {
+    return reportingErrors(spec, () -> {
       Deployment.Settings settings = new Deployment.Settings(templates, rules, env.name(), appJar, execute,
           Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName(), refreshImage,
           reviewedDigests(reviewedDigests));
-      new Deployment(settings, checks(rules), out)
-          .run(() -> prod ? AwsTarget.aws() : AwsTarget.emulator(emulator(out)));
+      new Deployment(settings, checks(rules), out).run(() -> target(env, endpoint, out));
       return 0;
+    });
+  }
+
+  /**
+   * Runs {@code command}; a refusal or failure becomes one "ERROR:" line and exit code 1, a stop before unreviewed
+   * changes one "STOPPED:" line and exit code 3.
+   */
+  static int reportingErrors(CommandSpec spec, Callable<Integer> command) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return command.call();
     } catch (UnreviewedChangesException e) {
       out.flush();
       err.println("STOPPED: " + e.getMessage());
@@ -112,6 +124,8 @@ public final class Cli implements Callable<Integer> {
       err.println("ERROR: AWS refused the request (" + e.awsErrorDetails().errorCode() + "): "
           + e.awsErrorDetails().errorMessage());
       return 1;
+    } catch (Exception e) {
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     } finally {
       out.flush();
       err.flush();
@@ -138,6 +152,21 @@ public final class Cli implements Callable<Integer> {
     return digests;
   }
 
+  /** prod: AWS through the default chains; local: --endpoint, else $AWS_ENDPOINT_URL, else the local moto. */
+  static AwsTarget target(Env env, URI endpoint, PrintWriter out) {
+    if (env == Env.prod) {
+      return AwsTarget.aws();
+    }
+    if (endpoint != null) {
+      return AwsTarget.emulator(endpoint);
+    }
+    String fromEnv = System.getenv("AWS_ENDPOINT_URL");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return AwsTarget.emulator(URI.create(fromEnv));
+    }
+    return AwsTarget.emulator(LocalEmulator.endpoint(ToolCache.standard(), out));
+  }
+
   /** cfn-lint and the cfn-guard policy rules, run on each template before anything reaches AWS. */
   static List<TemplateCheck> checks(Path rules) {
     if (!Files.isDirectory(rules)) {
@@ -149,17 +178,6 @@ public final class Cli implements Callable<Integer> {
     return List.of(
         template -> lint.check(template).stream().map(Object::toString).toList(),
         template -> guard.validate(template).stream().map(Object::toString).toList());
-  }
-
-  private URI emulator(PrintWriter out) {
-    if (endpoint != null) {
-      return endpoint;
-    }
-    String fromEnv = System.getenv("AWS_ENDPOINT_URL");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return URI.create(fromEnv);
-    }
-    return LocalEmulator.endpoint(ToolCache.standard(), out);
   }
 
   /**

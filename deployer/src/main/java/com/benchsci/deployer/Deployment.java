@@ -1,10 +1,7 @@
 package com.benchsci.deployer;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +14,7 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -80,7 +78,7 @@ final class Deployment {
     Review review = new Review(aws.describe(), settings.changeSetName());
     // The lease is closed before the clients: its clean-up (and its SIGINT/SIGTERM hook) still needs them.
     try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3(); SsmClient ssm = aws.ssm();
-        RunLease lease = new RunLease(cfn, out, settings.changeSetName(), settings.waitLimit())) {
+        Ec2Client ec2 = aws.ec2(); RunLease lease = new RunLease(cfn, out, settings.changeSetName(), settings.waitLimit())) {
       StackDeployer deployer = new StackDeployer(cfn, out, options, lease);
       String bucket = deployBootstrap(deployer, aws, cfn, s3, bootstrap, bootstrapParameters, rules, review);
       if (review.unreviewed()) {
@@ -105,9 +103,11 @@ final class Deployment {
               out.println(line);
               images.add(line);
             }));
+        String recovery = app.parameterNames().contains(HostCheck.GENERATION)
+            ? prepareHost(cfn, ec2, deployer, appParameters) : "";
         String templateUrl = app.fitsInline() ? null : ArtifactStore.uploadTemplate(s3, bucket, app, out);
         StackDeployer.Result appResult = deployer.deploy(APP_STACK, app, templateUrl, appParameters);
-        review.add(APP_STACK, appResult, images);
+        review.add(APP_STACK, appResult, recovery, images);
         appDeployed = appResult.kind() == StackDeployer.Kind.CHANGED || appResult.kind() == StackDeployer.Kind.NO_CHANGES;
       }
       if (review.unreviewed()) {
@@ -117,6 +117,7 @@ final class Deployment {
             + " (approve it, then deploy with --reviewed-digests set to them)");
       }
       if (settings.execute() && appDeployed) {
+        checkHost(cfn, ec2, app);
         reachApp(StackOutputs.read(cfn, APP_STACK, app, out), aws);
       }
     } catch (SdkClientException e) {
@@ -213,6 +214,50 @@ final class Deployment {
     }
   }
 
+  /**
+   * Looks at the deployed host before the change set: when its instance is gone, says so and raises the host
+   * generation so that the change set replaces the instance (see {@link HostCheck}); otherwise keeps the
+   * stack's generation, which must never change by accident. Returns the recovery note for the review.
+   */
+  private String prepareHost(CloudFormationClient cfn, Ec2Client ec2, StackDeployer deployer,
+      Map<String, String> appParameters) {
+    Stack stack = deployer.find(APP_STACK);
+    String generation = HostCheck.currentGeneration(stack);
+    HostCheck host = stack == null || StackState.of(stack.stackStatusAsString()) != StackState.UPDATE
+        ? null : HostCheck.read(cfn, ec2, APP_STACK);
+    String note = "";
+    if (host != null && host.instanceGone()) {
+      note = host.recoveryNote();
+      String next = HostCheck.next(generation);
+      out.println(note + ".");
+      out.printf("  %s %s -> %s: CloudFormation replaces %s (new instance, Elastic IP moved to it).%n",
+          HostCheck.GENERATION, generation, next, host.instanceLogicalId());
+      generation = next;
+    } else if (host != null) {
+      host.problems().forEach(p -> out.println("WARNING: " + p + " (see the runbook: Recover the host)"));
+    }
+    appParameters.put(HostCheck.GENERATION, generation);
+    return note;
+  }
+
+  /** The deploy's last word: the stack's instance runs and holds the Elastic IP, or the deploy fails loudly. */
+  private void checkHost(CloudFormationClient cfn, Ec2Client ec2, Template app) {
+    if (!app.resourceTypes().contains("AWS::EC2::Instance")) {
+      return;
+    }
+    HostCheck host = HostCheck.read(cfn, ec2, APP_STACK);
+    if (host == null) {
+      throw new DeployException("stack " + APP_STACK + " ended without an instance among its resources although "
+          + app.file() + " declares one: the host is down (the endpoint did not carry out the change set;"
+          + " see the events above)");
+    }
+    if (!host.problems().isEmpty()) {
+      throw new DeployException("the host is down after the deploy: " + String.join("; ", host.problems()));
+    }
+    out.printf("Host check: %s %s is running and holds the Elastic IP %s.%n", host.instanceLogicalId(),
+        host.instanceId(), host.publicIp());
+  }
+
   private void reachApp(Map<String, String> outputs, AwsTarget aws) {
     String url = outputs.get("Url");
     if (url == null) {
@@ -245,14 +290,8 @@ final class Deployment {
 
   /** The Markdown review, and beside it the digests it showed as {@code --reviewed-digests} takes them. */
   private static void write(Path file, Review review) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Files.writeString(file, review.markdown(), StandardCharsets.UTF_8);
-      Files.writeString(digestsFile(file), review.digests() + "\n", StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new DeployException("cannot write the review to " + file + ": " + e.getMessage(), e);
-    }
+    ReportFile.write(file, review.markdown());
+    ReportFile.write(digestsFile(file), review.digests() + "\n");
   }
 
   static Path digestsFile(Path reviewFile) {
@@ -276,12 +315,18 @@ final class Deployment {
     }
 
     void add(String stack, StackDeployer.Result result) {
-      add(stack, result, List.of());
+      add(stack, result, "", List.of());
     }
 
-    /** {@code notes}: lines shown above the changes (the image choice). */
-    void add(String stack, StackDeployer.Result result, List<String> notes) {
+    /**
+     * {@code finding}: what the deployer found on the live stack before its change set (or empty);
+     * {@code notes}: lines shown above the changes (the image choice).
+     */
+    void add(String stack, StackDeployer.Result result, String finding, List<String> notes) {
       text.append("\n### Stack `").append(stack).append("`\n\n");
+      if (!finding.isEmpty()) {
+        text.append("**").append(finding).append(".**\n\n");
+      }
       notes.forEach(n -> text.append("- ").append(n).append('\n'));
       if (!notes.isEmpty()) {
         text.append('\n');

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -102,6 +103,17 @@ public final class Template {
 
   Set<String> parameterNames() {
     return section("Parameters").keySet();
+  }
+
+  /** The Type of every resource. */
+  Set<String> resourceTypes() {
+    Set<String> types = new TreeSet<>();
+    section("Resources").values().forEach(r -> {
+      if (r instanceof Map<?, ?> m && m.get("Type") instanceof String type) {
+        types.add(type);
+      }
+    });
+    return types;
   }
 
   /** Output name to its Value expression, in the Fn:: form (short tags expanded). */

@@ -94,6 +94,32 @@ class StackTemplateTest {
   }
 
   @Test
+  void aNewHostGenerationChangesTheInstancesNetworkInterfaceAndGenerationZeroNothing() {
+    // NetworkInterfaces of AWS::EC2::Instance is replace-only: a new generation is a new instance (README).
+    Node iface = ((SequenceNode) TemplateNode.at(STACK, "Resources", "WebServer", "Properties", "NetworkInterfaces"))
+        .getValue().get(0);
+    Node description = TemplateNode.child(iface, "Description");
+    assertThat(description.getTag().getValue()).isEqualTo("!If");
+    List<Node> branches = ((SequenceNode) description).getValue();
+    assertThat(((ScalarNode) branches.get(0)).getValue()).isEqualTo("IsFirstHostGeneration");
+    assertThat(((ScalarNode) branches.get(1)).getValue()).isEqualTo("AWS::NoValue");
+    assertThat(((ScalarNode) branches.get(2)).getValue()).contains("${HostGeneration}");
+    assertThat(texts(TemplateNode.at(STACK, "Conditions", "IsFirstHostGeneration")))
+        .containsExactly("HostGeneration", "0");
+    assertThat(TemplateNode.text(STACK, "Parameters", "HostGeneration", "Default")).isEqualTo("0");
+  }
+
+  @Test
+  void reviewRoleMayDetectDriftAndReadTheLiveFirewallButChangeNothing() {
+    assertThat(actions("ReviewRole")).contains("cloudformation:DetectStackDrift",
+            "cloudformation:DescribeStackDriftDetectionStatus", "cloudformation:DescribeStackResourceDrifts",
+            "ec2:Describe*")
+        .doesNotContain("ec2:AuthorizeSecurityGroupIngress", "ec2:RunInstances", "cloudformation:ExecuteChangeSet");
+    // The deployer's host check reads the instance and the Elastic IP directly, with either role.
+    assertThat(actions("DeployRole")).contains("ec2:DescribeInstances", "ec2:DescribeAddresses");
+  }
+
+  @Test
   void artifactBucketKeepsVersionsForAWhile() {
     String[] bucket = {"Resources", "ArtifactBucket", "Properties"};
 
