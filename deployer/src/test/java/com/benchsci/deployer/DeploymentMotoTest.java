@@ -486,8 +486,11 @@ class DeploymentMotoTest {
     assertThat(stackParameter("ImageId")).as("a review executes nothing").isEqualTo("ami-0aaaaaaaaaaaaaaa1");
 
     Run refresh = deploy(templates, true, List.of(), false, true, null);
-    assertThat(refresh.error()).isNull();
     assertThat(stackParameter("ImageId")).isEqualTo("ami-0bbbbbbbbbbbbbbb2");
+    // moto 5.2.1 cannot replace an instance in an update: it drops WebServer from the stack's resources. The
+    // deployer's final host check must then fail the deploy loudly, not claim a running host.
+    assertThat(refresh.error()).as(refresh.output()).hasMessageContaining("ended without an instance among its"
+        + " resources").hasMessageContaining("the host is down");
   }
 
   @Test
