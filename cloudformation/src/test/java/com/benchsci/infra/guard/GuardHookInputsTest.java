@@ -1,4 +1,4 @@
-package com.benchsci.infra;
+package com.benchsci.infra.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
