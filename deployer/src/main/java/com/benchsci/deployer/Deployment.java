@@ -68,7 +68,8 @@ final class Deployment {
     Review review = new Review(aws.describe(), settings.changeSetName());
     // The lease is closed before the clients: its clean-up (and its SIGINT/SIGTERM hook) still needs them.
     try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3();
-        RunLease lease = new RunLease(cfn, out, settings.changeSetName(), settings.waitLimit())) {
+        RunLease lease = new RunLease(cfn, out, settings.changeSetName(), settings.execute(),
+            settings.waitLimit())) {
       StackDeployer deployer = new StackDeployer(cfn, out, options, lease);
       review.add(BOOTSTRAP_STACK, deployer.deploy(BOOTSTRAP_STACK, bootstrap, null, bootstrapParameters));
       if (!settings.execute() && deployer.status(BOOTSTRAP_STACK) == null) {
