@@ -78,7 +78,9 @@ final class Deployment {
     Review review = new Review(aws.describe(), settings.changeSetName());
     // The lease is closed before the clients: its clean-up (and its SIGINT/SIGTERM hook) still needs them.
     try (CloudFormationClient cfn = aws.cloudFormation(); S3Client s3 = aws.s3(); SsmClient ssm = aws.ssm();
-        Ec2Client ec2 = aws.ec2(); RunLease lease = new RunLease(cfn, out, settings.changeSetName(), settings.waitLimit())) {
+        Ec2Client ec2 = aws.ec2();
+        RunLease lease = new RunLease(cfn, out, settings.changeSetName(), settings.execute(),
+            settings.waitLimit())) {
       StackDeployer deployer = new StackDeployer(cfn, out, options, lease);
       String bucket = deployBootstrap(deployer, aws, cfn, s3, bootstrap, bootstrapParameters, rules, review);
       if (review.unreviewed()) {

@@ -25,8 +25,9 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
  * the hook leaves it running and says how to follow it.
  *
  * <p>The run id is the change-set name: commit, UTC time and a random part, so two runs never share a name or a
- * client token. Methods that create, execute or delete are synchronized, so the hook and the run's own thread never
- * act on the same change set at once.
+ * client token. Only deploys that execute hold a stack: a review's change set (its description says so) is never
+ * executed, so it blocks nobody, and a review itself refuses only a stack that is busy. Methods that create, execute
+ * or delete are synchronized, so the hook and the run's own thread never act on the same change set at once.
  */
 final class RunLease implements AutoCloseable {
 
@@ -36,12 +37,16 @@ final class RunLease implements AutoCloseable {
   /** Change sets that may still be executed: another run is reviewing or about to execute them. */
   private static final Set<String> PENDING = Set.of("CREATE_PENDING", "CREATE_IN_PROGRESS");
 
-  /** What this run created on one stack and has not removed yet. */
+  private static final String DEPLOY = "hello-host deploy";
+  private static final String REVIEW = "hello-host review";
+
+  /** What this run created on one stack and has not removed yet: its change set, and maybe the placeholder stack. */
   private record Owned(String changeSetName, String placeholderStackId) {}
 
   private final CloudFormationClient cfn;
   private final PrintWriter out;
   private final String runId;
+  private final boolean executes;
   private final Duration staleAfter;
   private final String region;
   private final Map<String, Owned> owned = new LinkedHashMap<>();
@@ -51,11 +56,15 @@ final class RunLease implements AutoCloseable {
   private boolean stopping;
   private boolean closed;
 
-  /** {@code staleAfter}: a change set of another run older than this is abandoned, not in flight. */
-  RunLease(CloudFormationClient cfn, PrintWriter out, String runId, Duration staleAfter) {
+  /**
+   * {@code executes}: a deploy, not a review; {@code staleAfter}: a change set of another run older than this is
+   * abandoned, not in flight.
+   */
+  RunLease(CloudFormationClient cfn, PrintWriter out, String runId, boolean executes, Duration staleAfter) {
     this.cfn = cfn;
     this.out = out;
     this.runId = runId;
+    this.executes = executes;
     this.staleAfter = staleAfter;
     this.region = cfn.serviceClientConfiguration().region().id();
     Runtime.getRuntime().addShutdownHook(hook);
@@ -79,6 +88,12 @@ final class RunLease implements AutoCloseable {
     return changeSetName.equals(runId) || changeSetName.startsWith(runId + "-");
   }
 
+  /** The change set's description: whether it is a deploy or a review, and the CI build that made it. */
+  String description() {
+    String build = System.getenv("CIRCLE_BUILD_URL");
+    return (executes ? DEPLOY : REVIEW) + (build == null || build.isBlank() ? "" : " in " + build);
+  }
+
   /** Refuses, in one line, when another deploy holds {@code stack}: an operation running or a change set pending. */
   void refuseIfHeld(String stackName, Stack stack) {
     if (stack == null) {
@@ -92,6 +107,9 @@ final class RunLease implements AutoCloseable {
       throw new DeployException("stack " + stackName + " is " + status + ", held by " + executor
           + ": wait for it to finish (aws cloudformation describe-stack-events --stack-name " + stackName
           + " --region " + region + ") and deploy again");
+    }
+    if (!executes) {
+      return;
     }
     inFlightOfOthers(stackName, Instant.now()).stream().findFirst().ifPresent(other -> {
       throw held(stackName, other);
@@ -117,9 +135,13 @@ final class RunLease implements AutoCloseable {
 
   /**
    * Two runs that both passed {@link #refuseIfHeld} before either created its change set both see two change sets
-   * now: the later one (by creation time) gives way, so at most one of them goes on.
+   * now: the later one (by creation time) gives way. Checked again just before executing, because a change set can
+   * become visible after one created later (its creation time is taken when the request starts).
    */
   void claim(String stackName) {
+    if (!executes) {
+      return;
+    }
     Owned created = owned.get(stackName);
     Instant mine = changeSets(stackName).stream()
         .filter(s -> created != null && created.changeSetName().equals(s.changeSetName()))
@@ -133,10 +155,10 @@ final class RunLease implements AutoCloseable {
   /** Runs the ExecuteChangeSet {@code call} unless the run is being stopped; from then on nothing can stop it. */
   synchronized void execute(String stackName, Runnable call) {
     requireRunning();
+    claim(stackName);
     executing = stackName;
     call.run();
-    Owned created = owned.get(stackName);
-    owned.put(stackName, new Owned(created.changeSetName(), null));
+    owned.put(stackName, new Owned(owned.get(stackName).changeSetName(), null));
   }
 
   /** This run is done with {@code stackName}: deletes its change set and its still-empty placeholder stack. */
@@ -261,9 +283,11 @@ final class RunLease implements AutoCloseable {
         .toList();
   }
 
+  /** A change set that another deploy may still execute (one of unknown origin counts as a deploy). */
   private static boolean isPending(ChangeSetSummary s) {
-    return PENDING.contains(s.statusAsString())
-        || ("CREATE_COMPLETE".equals(s.statusAsString()) && "AVAILABLE".equals(s.executionStatusAsString()));
+    boolean review = s.description() != null && s.description().startsWith(REVIEW);
+    return !review && (PENDING.contains(s.statusAsString())
+        || ("CREATE_COMPLETE".equals(s.statusAsString()) && "AVAILABLE".equals(s.executionStatusAsString())));
   }
 
   /** The change sets of the live stack named {@code stackName} (filtered here too: moto lists every stack's). */

@@ -160,7 +160,7 @@ final class StackDeployer {
               .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build())
               .toList())
           .capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM)
-          .description(description())));
+          .description(lease.description())));
     } catch (CloudFormationException e) {
       if (isNoChange(e.awsErrorDetails().errorMessage())) {
         return noChanges(stackName);
@@ -181,12 +181,6 @@ final class StackDeployer {
       }
       throw e;
     }
-  }
-
-  /** Says which run made the change set, for another run that finds it in its way. */
-  private static String description() {
-    String build = System.getenv("CIRCLE_BUILD_URL");
-    return "hello-host deployer" + (build == null || build.isBlank() ? "" : " in " + build);
   }
 
   private Result reviewAndExecute(String stackName, Template template, Map<String, String> parameters, String name,

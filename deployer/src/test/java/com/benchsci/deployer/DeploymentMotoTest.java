@@ -255,10 +255,7 @@ class DeploymentMotoTest {
     assertThat(stackNames()).as("placeholder stacks of the CREATE change sets").isEmpty();
 
     assertThat(deploy(templates, true, List.of()).error()).isNull();
-    Files.writeString(templates.resolve("stack.yaml"), Files.readString(templates.resolve("stack.yaml")).replace(
-        "CidrIp: 0.0.0.0/0}\n  ElasticIp",
-        "CidrIp: 0.0.0.0/0}\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 104.154.0.0/15}\n"
-            + "  ElasticIp"));
+    addSshRule(templates);
     Run review = deploy(templates, false, List.of());
     assertThat(review.error()).isNull();
     assertThat(Files.readString(dir.resolve("review.md")))
@@ -438,13 +435,30 @@ class DeploymentMotoTest {
         "WARNING: termination protection not enabled on stack hello-host", "No changes to stack hello-host.");
   }
 
+  @Test
+  void aReviewsChangeSetBlocksNoDeploy() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String review = otherRunsChangeSet("hello-host review in https://circleci.com/gh/example/1");
+    addSshRule(templates);
+
+    Run run = deploy(templates, true, List.of());
+    assertThat(run.error()).isNull();
+    assertThat(run.output()).contains("Stack hello-host is UPDATE_COMPLETE");
+    assertThat(changeSets(Deployment.APP_STACK)).contains(review + " AVAILABLE");
+  }
+
   /** A pending change set on the app stack made by someone else, as another deployer run would leave it. */
   private static String otherRunsChangeSet() {
+    return otherRunsChangeSet("another run");
+  }
+
+  private static String otherRunsChangeSet(String description) {
     String name = "hello-host-other-run-" + RUNS.incrementAndGet();
     try (CloudFormationClient cfn = direct.cloudFormation()) {
       cfn.createChangeSet(r -> r.stackName(Deployment.APP_STACK).changeSetName(name).changeSetType("UPDATE")
           .usePreviousTemplate(false).templateBody("Resources:\n  Ip:\n    Type: AWS::EC2::EIP\n")
-          .description("another run"));
+          .description(description));
     }
     return name;
   }
@@ -454,6 +468,14 @@ class DeploymentMotoTest {
     assertThat(run.error()).as(run.output()).isNotNull();
     assertThat(run.error().getMessage()).doesNotContain("\n");
     return run.error().getMessage();
+  }
+
+  /** A change to the app stack: the policy's SSH rule added to the security group. */
+  private static void addSshRule(Path templates) throws IOException {
+    Path stack = templates.resolve("stack.yaml");
+    Files.writeString(stack, Files.readString(stack).replace("CidrIp: 0.0.0.0/0}\n  ElasticIp",
+        "CidrIp: 0.0.0.0/0}\n        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 104.154.0.0/15}\n"
+            + "  ElasticIp"));
   }
 
   /** YAML comment lines that take a template past {@code bytes}. */
