@@ -52,7 +52,7 @@ final class LocalEmulator {
 
   private static void printHowTo(PrintWriter out, URI endpoint, long pid, Path record) {
     out.printf("  reach it:  AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing"
-        + " AWS_REGION=us-east-1 aws cloudformation describe-stacks%n", endpoint);
+        + " AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 aws cloudformation describe-stacks%n", endpoint);
     out.printf("  stop it:   kill %d && rm %s%n", pid, record);
   }
 

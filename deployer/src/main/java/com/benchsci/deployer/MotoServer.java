@@ -3,15 +3,17 @@ package com.benchsci.deployer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real moto server (the local AWS API emulator) as a plain process on a free loopback port. Used by the
@@ -21,6 +23,9 @@ public final class MotoServer implements AutoCloseable {
 
   private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
+  // moto prints this once it listens; with "-p 0" it is the only place the chosen port shows.
+  private static final Pattern LISTENING = Pattern.compile("Running on http://127\\.0\\.0\\.1:(\\d+)");
+
   private final Process process;
   private final int port;
 
@@ -29,20 +34,22 @@ public final class MotoServer implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts moto on 127.0.0.1 and returns once it answers HTTP; its output goes to {@code log}. */
+  /**
+   * Starts moto on 127.0.0.1 and returns once it answers HTTP; its output goes to {@code log}. moto picks its own
+   * free port ({@code -p 0}) and the port is read from its log: a port found free here and handed over would leave
+   * a moment in which another process (another test's moto, on a busy machine) could take it, and this server would
+   * then talk to that one.
+   */
   public static MotoServer start(ToolCache tools, Path log) {
-    int port = freePort();
     List<String> command = new ArrayList<>(tools.motoServer());
-    command.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
+    command.addAll(List.of("-H", "127.0.0.1", "-p", "0"));
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
       Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
-      MotoServer server = new MotoServer(process, port);
-      server.awaitReady(log);
-      return server;
+      return new MotoServer(process, awaitReady(process, log));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start moto server (" + String.join(" ", command) + ")", e);
     }
@@ -73,12 +80,13 @@ public final class MotoServer implements AutoCloseable {
     }
   }
 
+  /** Stops moto and returns once the process is gone: SIGTERM, then SIGKILL when it takes over 5 s (a busy machine). */
   @Override
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(Duration.ofSeconds(5).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -86,29 +94,31 @@ public final class MotoServer implements AutoCloseable {
     }
   }
 
-  private void awaitReady(Path log) {
+  /** Waits until moto has said which port it listens on and answers there; returns that port. */
+  private static int awaitReady(Process process, Path log) throws IOException {
     Instant deadline = Instant.now().plus(START_LIMIT);
+    int port = 0;
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new IllegalStateException("moto server exited with " + process.exitValue() + "; see " + log);
       }
-      if (answers()) {
-        return;
+      if (port == 0) {
+        Matcher listening = LISTENING.matcher(new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1));
+        port = listening.find() ? Integer.parseInt(listening.group(1)) : 0;
+      }
+      if (port != 0 && answers(URI.create("http://127.0.0.1:" + port))) {
+        return port;
       }
       try {
-        Thread.sleep(100);
+        Thread.sleep(100); // a poll interval: the log and the answer decide
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
     }
-    close();
-    throw new IllegalStateException("moto server did not answer on " + endpoint() + " within " + START_LIMIT
-        + "; see " + log);
-  }
-
-  private boolean answers() {
-    return answers(endpoint());
+    process.destroyForcibly();
+    throw new IllegalStateException("moto server did not " + (port == 0 ? "say its port" : "answer on port " + port)
+        + " within " + START_LIMIT + "; see " + log);
   }
 
   /** Whether a moto server answers at {@code endpoint} (used to reuse one left running by an earlier deploy). */
@@ -120,14 +130,6 @@ public final class MotoServer implements AutoCloseable {
       return c.getResponseCode() > 0;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
     }
   }
 }

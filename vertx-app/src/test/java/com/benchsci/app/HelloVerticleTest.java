@@ -2,15 +2,16 @@ package com.benchsci.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,23 +106,25 @@ class HelloVerticleTest {
   }
 
   @Test
-  void aGarbageRequestLineIsA400AndTheServerKeepsServing(Vertx vertx) {
-    String answer = rawExchange(vertx, "\u0001\u0002 THIS IS NOT HTTP\r\n\r\n");
+  void aGarbageRequestLineIsA400AndTheServerKeepsServing() throws IOException {
+    String answer = rawExchange("\u0001\u0002 THIS IS NOT HTTP\r\n\r\n");
 
     // Netty stands in an HTTP/1.0 request for one it cannot parse, so the status line may say 1.0.
     assertThat(answer).matches("(?s)HTTP/1\\.[01] 400 Bad Request\r\n.*\r\n\r\nBad Request\n");
     assertThat(call(HttpMethod.GET, "/").statusCode()).isEqualTo(200);
   }
 
-  /** Writes bytes on a plain TCP connection and returns everything the server sends until it closes. */
-  private String rawExchange(Vertx vertx, String request) {
-    NetSocket socket = vertx.createNetClient().connect(port, "localhost").await();
-    Buffer received = Buffer.buffer();
-    socket.handler(received::appendBuffer);
-    Promise<Void> closed = Promise.promise();
-    socket.closeHandler(closed::complete);
-    socket.write(request).await();
-    closed.future().await();
-    return received.toString();
+  /**
+   * Writes bytes on a plain TCP connection and returns everything the server sends until its end of stream. A
+   * blocking socket, not a Vert.x NetSocket: there the close handler is no end-of-data signal (data goes through the
+   * socket's inbound queue, the close notification does not), so under load it could run before the answer had been
+   * handed over and the exchange read as empty. Here the end of stream comes after the last byte by construction.
+   */
+  private String rawExchange(String request) throws IOException {
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(30_000); // a server that never closes fails the test instead of hanging it
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 }
