@@ -79,7 +79,7 @@ public final class Main {
    * exit 143; a stop that finished cleanly is a success, so halt with 0 (and 1 when the bounded wait ran out).
    */
   private static void stop(Vertx vertx, Connections connections, Config.Limits limits) {
-    say("stopping: listeners closed, draining " + connections.open() + " connections");
+    say("stopping: closing the listeners, draining " + connections.open() + " connections");
     int status = 0;
     try {
       connections.stopAccepting().get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);

@@ -90,7 +90,7 @@ class MainProcessTest {
     }
     pool.shutdown();
     List<String> log = stdout.rest();
-    assertThat(log).anyMatch(line -> line.startsWith("stopping: listeners closed, draining ")).last().isEqualTo("stopped");
+    assertThat(log).anyMatch(line -> line.startsWith("stopping: closing the listeners, draining ")).last().isEqualTo("stopped");
     assertThat(log.stream().filter(line -> line.contains("\"GET /hello HTTP/1.1\" 200")).count()).isEqualTo(whole);
   }
 
