@@ -166,6 +166,17 @@ final class NspawnContainer implements AutoCloseable {
     return exec(timeout, "/bin/sh", "-c", script);
   }
 
+  /**
+   * A command line that runs a program of this machine (wrk, chromium) inside the container's network namespace only:
+   * it reaches the host's ports on 127.0.0.1 as a client on the instance would, with this machine's file system.
+   * setsid executes the program in place, so the process started from this line is the program itself.
+   */
+  List<String> inNetwork(String... argv) {
+    List<String> command = new ArrayList<>(List.of("setsid", "nsenter", "-t", Long.toString(leader), "-n", "--"));
+    command.addAll(List.of(argv));
+    return command;
+  }
+
   private List<String> nsenter(String... argv) {
     // setsid: a session of its own, so no signal sent inside (kill -9 0, say) can reach this build's process group.
     List<String> command = new ArrayList<>(List.of("setsid", "nsenter", "-t", Long.toString(leader), "-a", "-r", "-w", "--",
