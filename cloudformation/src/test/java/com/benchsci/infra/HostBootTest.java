@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -14,11 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -43,52 +38,29 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostBootTest {
 
-  static final String GREETING = "Hello World from BenchSci!";
+  private static final String GREETING = BootedHost.GREETING;
   private static final List<String> SLOTS = List.of("a", "b");
   private static final String USER = "hello";
   private static final String CERT = "/etc/hello/tls/cert.pem";
-  /** Boot or restart to greeting takes seconds; this bound only stops a broken host from hanging the build. */
-  private static final Duration GREETING_DEADLINE = Duration.ofSeconds(60);
+  private static final Duration GREETING_DEADLINE = BootedHost.GREETING_DEADLINE;
   private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
-  /** A rollout trains an AOT cache and starts a JVM beside the serving one; this only bounds a hung one. */
-  private static final Duration ROLLOUT_DEADLINE = Duration.ofMinutes(5);
 
   private final Path repo = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
-  private HostTemplate hostTemplate;
-  private Path jar;
+  private BootedHost booted;
   private NspawnContainer host;
+  private Path jar;
 
   @BeforeAll
   void bootTheTemplatesHost() {
-    String unsupported = DebianRootFs.whyUnsupported();
-    if (unsupported != null) {
-      System.out.println("!!!!! HostBootTest SKIPPED: this machine cannot run systemd-nspawn: " + unsupported + " !!!!!");
-      Assumptions.abort("cannot run systemd-nspawn here: " + unsupported);
-    }
-    long started = System.nanoTime();
-    jar = repo.resolve("vertx-app/target/vertx-app.jar");
-    assertThat(jar).as("the app jar this build makes; build with ./mvnw verify, which packages vertx-app first")
-        .isRegularFile();
-
-    hostTemplate = HostTemplate.read(repo.resolve("cloudformation/stack.yaml"));
-    // Refuses unknown keys now, before anything boots.
-    CfnInitApplier applier = cfnInit(jar);
-
-    Path rootfs = DebianRootFs.cached();
-    long booting = System.nanoTime();
-    // A name of its own: concurrent builds on one machine must not share nspawn's per-machine state.
-    host = NspawnContainer.boot(rootfs, "hello-host-test-" + ProcessHandle.current().pid());
-    System.out.printf("[host-boot] container up (PID 1 is %d here) in %.1f s%n", host.leader(), seconds(booting));
-    applier.applyTo(host);
-    awaitGreeting("the greeting on port 80 after cfn-init");
-    System.out.printf("[host-boot] boot + cfn-init to greeting: %.1f s (setup total %.1f s)%n", seconds(booting),
-        seconds(started));
+    booted = BootedHost.boot(repo, "HostBootTest");
+    host = booted.host();
+    jar = booted.jar();
   }
 
   @AfterAll
   void shutDown() {
-    if (host != null) {
-      host.close();
+    if (booted != null) {
+      booted.close();
     }
   }
 
@@ -130,7 +102,7 @@ class HostBootTest {
   @Test
   @Order(5)
   void userDataHealthCheckPasses() {
-    String healthCheck = hostTemplate.healthCheck();
+    String healthCheck = booted.template().healthCheck();
     Cmd.Result check = host.exec(Duration.ofMinutes(3), "/bin/bash", "-c", healthCheck);
     assertThat(check.ok())
         .as("the UserData's local health check (what cfn-signal reports) should exit 0 inside the host:%n%s%n"
@@ -179,8 +151,8 @@ class HostBootTest {
   @Order(9)
   void aNewJarRollsOutThroughCfnInitWithNoFailedRequest() {
     String before = servingSlot();
-    Path next = variantOf(jar, "rollout-1");
-    WrkLoad.Counts[] counts = underLoad(() -> cfnInit(next).applyTo(host));
+    Path next = BootedHost.variantOf(jar, "rollout-1");
+    WrkLoad.Counts[] counts = underLoad(() -> booted.cfnInit(next).applyTo(host));
 
     String after = servingSlot();
     assertThat(after).as("the other slot should serve after the rollout%n%s", diagnostics()).isNotEqualTo(before);
@@ -198,7 +170,7 @@ class HostBootTest {
     String before = servingSlot();
     Path broken = Files.writeString(Files.createTempFile("hello-host-broken", ".jar"), "not a jar");
     try {
-      WrkLoad.Counts[] counts = underLoad(() -> assertThatThrownBy(() -> cfnInit(broken).applyTo(host))
+      WrkLoad.Counts[] counts = underLoad(() -> assertThatThrownBy(() -> booted.cfnInit(broken).applyTo(host))
           .as("cfn-init with a jar that cannot start should fail")
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("commands.04-rollout")
@@ -239,10 +211,6 @@ class HostBootTest {
   }
 
   // ---- steps and checks shared by several tests ----
-
-  private CfnInitApplier cfnInit(Path appJar) {
-    return new CfnInitApplier(hostTemplate.resource(), hostTemplate.init(), hostTemplate.authentications(), appJar);
-  }
 
   /** Runs {@code action} while wrk loads the host with keep-alive and with {@code Connection: close} requests. */
   private WrkLoad.Counts[] underLoad(Runnable action) {
@@ -331,10 +299,7 @@ class HostBootTest {
 
   private void awaitGreeting(String what) {
     try {
-      NspawnContainer.awaitTrue(what, GREETING_DEADLINE, () -> {
-        Cmd.Result get = host.exec(CHECK_TIMEOUT, "curl", "--silent", "--fail", "--max-time", "2", "http://127.0.0.1/");
-        return get.ok() && get.out().contains(GREETING);
-      });
+      booted.awaitGreeting(what);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
     }
@@ -357,25 +322,6 @@ class HostBootTest {
     return host.exec(CHECK_TIMEOUT, "sha256sum", path).out().split(" ")[0];
   }
 
-  /** The jar with one more entry: another build of the same app, as a new ArtifactKey would bring. */
-  static Path variantOf(Path jar, String marker) {
-    try {
-      Path variant = Files.createTempFile("hello-host-" + marker, ".jar");
-      variant.toFile().deleteOnExit();
-      try (ZipFile in = new ZipFile(jar.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(variant))) {
-        for (ZipEntry entry : java.util.Collections.list(in.entries())) {
-          out.putNextEntry(new ZipEntry(entry.getName()));
-          in.getInputStream(entry).transferTo(out);
-        }
-        out.putNextEntry(new ZipEntry("META-INF/hello-host-" + marker + ".txt"));
-        out.write(marker.getBytes(StandardCharsets.UTF_8));
-      }
-      return variant;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot make a variant of " + jar, e);
-    }
-  }
-
   private static String sha256(Path file) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
@@ -387,6 +333,6 @@ class HostBootTest {
   }
 
   private static double seconds(long since) {
-    return (System.nanoTime() - since) / 1e9;
+    return BootedHost.seconds(since);
   }
 }
