@@ -118,8 +118,9 @@ class HostBootTest {
     Cmd.Result accepted = aotCacheCheck(slot, "/opt/hello/" + slot + "/vertx-app.jar");
     assertThat(accepted.ok()).as("the JVM should accept slot %s's AOT cache, trained by cfn-init:%n%s%n%s", slot,
         accepted.describe(), trainingLog(slot)).isTrue();
-    // The same check fails for a cache that does not match the class path, so the one above can fail.
-    Cmd.Result refused = aotCacheCheck(slot, "/opt/hello/" + slot + "/vertx-app.jar:/usr/share/java");
+    // The same check fails for another jar (here the one cfn-init downloads, at its own path), so the one above can
+    // fail.
+    Cmd.Result refused = aotCacheCheck(slot, "/opt/hello/vertx-app.jar");
     assertThat(refused.ok()).as("AOTMode=on with another class path:%n%s", refused.describe()).isFalse();
   }
 
@@ -233,7 +234,8 @@ class HostBootTest {
 
   /** SIGKILL straight to the serving JVM, as an OOM killer or a crash would; returns when the greeting is back. */
   private long killTheJvm() {
-    String pid = mainPid();
+    String slot = servingSlot();
+    String pid = mainPid(slot);
     // Never kill -9 0: inside the container that still means "my process group", which includes this build.
     assertThat(pid).as("the serving slot should have a main process to kill%n%s", diagnostics())
         .matches("[1-9][0-9]*");
@@ -242,7 +244,7 @@ class HostBootTest {
     assertThat(kill.ok()).as("kill -9 %s: %s", pid, kill.describe()).isTrue();
     long killed = System.nanoTime();
     NspawnContainer.awaitTrue("systemd to start a new JVM after kill -9 of " + pid, GREETING_DEADLINE,
-        () -> !List.of("0", "", pid).contains(mainPid()));
+        () -> !List.of("0", "", pid).contains(mainPid(slot)));
     awaitGreeting("the greeting after kill -9 of the JVM (systemd's Restart=)");
     return killed;
   }
@@ -265,16 +267,25 @@ class HostBootTest {
     return Cmd.run(Duration.ofMinutes(2), host.inNetwork(argv.toArray(String[]::new)));
   }
 
-  /** The one enabled slot, which must also be the only active one. */
+  /**
+   * The one enabled slot, once it is the only active one: a slot is active when it told systemd it listens on both
+   * ports, which comes a moment after its first 200 on port 80.
+   */
   private String servingSlot() {
-    List<String> enabled = SLOTS.stream()
-        .filter(slot -> host.exec(CHECK_TIMEOUT, "systemctl", "is-enabled", unit(slot)).out().strip().equals("enabled"))
-        .toList();
-    List<String> active = SLOTS.stream().filter(slot -> host.exec(CHECK_TIMEOUT, "systemctl", "is-active", unit(slot)).ok())
-        .toList();
-    assertThat(enabled).as("exactly one slot should be enabled (active: %s)%n%s", active, diagnostics()).hasSize(1);
-    assertThat(active).as("exactly the enabled slot should be active%n%s", diagnostics()).isEqualTo(enabled);
-    return enabled.get(0);
+    List<List<String>> state = new java.util.ArrayList<>(List.of(List.of(), List.of()));
+    try {
+      NspawnContainer.awaitTrue("exactly one slot enabled, and it the only active one", GREETING_DEADLINE, () -> {
+        state.set(0, SLOTS.stream().filter(slot -> host.exec(CHECK_TIMEOUT, "systemctl", "is-enabled", unit(slot)).out()
+            .strip().equals("enabled")).toList());
+        state.set(1, SLOTS.stream().filter(slot -> host.exec(CHECK_TIMEOUT, "systemctl", "is-active", unit(slot)).ok())
+            .toList());
+        return state.get(0).size() == 1 && state.get(1).equals(state.get(0));
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": enabled " + state.get(0) + ", active " + state.get(1) + "\n"
+          + diagnostics(), e);
+    }
+    return state.get(0).get(0);
   }
 
   private void assertOneSlotServes(String when) {
@@ -283,7 +294,7 @@ class HostBootTest {
   }
 
   private void assertRunsAsUnprivilegedUser() {
-    String pid = mainPid();
+    String pid = mainPid(servingSlot());
     Cmd.Result owner = host.exec(CHECK_TIMEOUT, "stat", "-c", "%U %u", "/proc/" + pid);
     Cmd.Result program = host.exec(CHECK_TIMEOUT, "cat", "/proc/" + pid + "/comm");
     assertThat(program.out().strip()).as("the serving slot's main process should be the JVM%n%s", diagnostics())
@@ -292,9 +303,8 @@ class HostBootTest {
         + " root%n%s", pid, USER, owner.describe()).startsWith(USER + " ").doesNotEndWith(" 0");
   }
 
-  private String mainPid() {
-    return host.exec(CHECK_TIMEOUT, "systemctl", "show", "--property=MainPID", "--value", unit(servingSlot())).out()
-        .strip();
+  private String mainPid(String slot) {
+    return host.exec(CHECK_TIMEOUT, "systemctl", "show", "--property=MainPID", "--value", unit(slot)).out().strip();
   }
 
   private void awaitGreeting(String what) {
@@ -309,9 +319,10 @@ class HostBootTest {
   private String diagnostics() {
     return "--- systemctl status hello@a hello@b ---\n"
         + host.exec(CHECK_TIMEOUT, "systemctl", "status", "--no-pager", "--full", unit("a"), unit("b")).out()
-        + "--- journalctl (last 60) ---\n"
-        + host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-n", "60", "-u", unit("a"), "-u", unit("b"),
-            "-t", "hello-rollout").out();
+        + "--- journalctl -u hello@a -u hello@b (last 60) ---\n"
+        + host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-n", "60", "-u", unit("a"), "-u", unit("b")).out()
+        + "--- journalctl -t hello-rollout (last 20) ---\n"
+        + host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-n", "20", "-t", "hello-rollout").out();
   }
 
   private static String unit(String slot) {
