@@ -15,17 +15,39 @@ import java.util.Optional;
  *
  * @param httpPort HTTP_PORT, default 8080 (0 picks a free port)
  * @param https present only when TLS_CERT_FILE and TLS_KEY_FILE are set
+ * @param limits what one client, or many, may hold of the app
  */
-public record Config(int httpPort, Optional<Https> https) {
+public record Config(int httpPort, Optional<Https> https, Limits limits) {
   static final int DEFAULT_HTTP_PORT = 8080;
   static final int DEFAULT_HTTPS_PORT = 8443;
+
+  /** The default limits. */
+  public Config(int httpPort, Optional<Https> https) {
+    this(httpPort, https, Limits.DEFAULT);
+  }
 
   /** The HTTPS listener: HTTPS_PORT (default 8443) and the PEM certificate chain and private key. */
   public record Https(int port, Path certFile, Path keyFile) {}
 
+  /**
+   * @param maxConnections MAX_CONNECTIONS: connections open at once, both ports together; more are closed as they
+   *     arrive. The default leaves room under the host's descriptor limit (LimitNOFILE=20000) and fits the 64 MiB heap.
+   * @param requestTimeoutSeconds REQUEST_TIMEOUT_SECONDS: a connection must deliver a whole request within this long
+   *     of opening or of its previous response, or it is closed (this bounds slow-header clients and idle keep-alive)
+   * @param drainSeconds DRAIN_SECONDS: on SIGTERM, after the listeners close, how long open connections still get
+   *     answers (each with {@code Connection: close}) before the rest are closed
+   */
+  public record Limits(int maxConnections, int requestTimeoutSeconds, int drainSeconds) {
+    static final Limits DEFAULT = new Limits(19_000, 10, 2);
+  }
+
   /** Parses the settings; a bad value stops the app with a one-line message naming the variable. */
   public static Config fromEnv(Map<String, String> env) {
     int httpPort = port(env, "HTTP_PORT", DEFAULT_HTTP_PORT);
+    Limits limits = new Limits(
+        number(env, "MAX_CONNECTIONS", Limits.DEFAULT.maxConnections(), 1),
+        number(env, "REQUEST_TIMEOUT_SECONDS", Limits.DEFAULT.requestTimeoutSeconds(), 1),
+        number(env, "DRAIN_SECONDS", Limits.DEFAULT.drainSeconds(), 0));
     Optional<String> cert = value(env, "TLS_CERT_FILE");
     Optional<String> key = value(env, "TLS_KEY_FILE");
     if (cert.isPresent() != key.isPresent()) {
@@ -38,10 +60,10 @@ public record Config(int httpPort, Optional<Https> https) {
       if (value(env, "HTTPS_PORT").isPresent()) {
         throw new ConfigException("HTTPS_PORT is set but TLS_CERT_FILE and TLS_KEY_FILE are not: HTTPS needs both");
       }
-      return new Config(httpPort, Optional.empty());
+      return new Config(httpPort, Optional.empty(), limits);
     }
     int httpsPort = port(env, "HTTPS_PORT", DEFAULT_HTTPS_PORT);
-    return new Config(httpPort, Optional.of(new Https(httpsPort, Path.of(cert.get()), Path.of(key.get()))));
+    return new Config(httpPort, Optional.of(new Https(httpsPort, Path.of(cert.get()), Path.of(key.get()))), limits);
   }
 
   /**
@@ -72,19 +94,27 @@ public record Config(int httpPort, Optional<Https> https) {
   }
 
   private static int port(Map<String, String> env, String name, int fallback) {
+    return integer(env, name, fallback, 0, 65535, "a port number from 0 to 65535");
+  }
+
+  private static int number(Map<String, String> env, String name, int fallback, int min) {
+    return integer(env, name, fallback, min, Integer.MAX_VALUE, "a whole number of at least " + min);
+  }
+
+  private static int integer(Map<String, String> env, String name, int fallback, int min, int max, String expected) {
     Optional<String> text = value(env, name);
     if (text.isEmpty()) {
       return fallback;
     }
     try {
-      int port = Integer.parseInt(text.get());
-      if (port >= 0 && port <= 65535) {
-        return port;
+      int number = Integer.parseInt(text.get());
+      if (number >= min && number <= max) {
+        return number;
       }
     } catch (NumberFormatException e) {
       // reported below with the offending value
     }
-    throw new ConfigException(name + " must be a port number from 0 to 65535, got '" + text.get() + "'");
+    throw new ConfigException(name + " must be " + expected + ", got '" + text.get() + "'");
   }
 
   /** An empty value counts as unset, as systemd's {@code Environment=NAME=} means. */

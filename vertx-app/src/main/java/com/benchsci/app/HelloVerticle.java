@@ -44,12 +44,17 @@ public final class HelloVerticle extends VerticleBase {
 
   private final Config config;
   private final Optional<PemKeyCertOptions> keyCert;
+  private final Connections connections;
   private final List<HttpServer> servers = new ArrayList<>();
 
-  /** {@code keyCert} is the certificate read by {@link Config#readKeyCert}, present exactly when HTTPS is configured. */
-  public HelloVerticle(Config config, Optional<PemKeyCertOptions> keyCert) {
+  /**
+   * {@code keyCert} is the certificate read by {@link Config#readKeyCert}, present exactly when HTTPS is configured;
+   * {@code connections} says when a stop is draining the connections.
+   */
+  HelloVerticle(Config config, Optional<PemKeyCertOptions> keyCert, Connections connections) {
     this.config = config;
     this.keyCert = keyCert;
+    this.connections = connections;
   }
 
   @Override
@@ -81,14 +86,17 @@ public final class HelloVerticle extends VerticleBase {
   private Future<HttpServer> listen(Router router, HttpServerOptions options, String scheme, int port) {
     HttpServer server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(this::rejectMalformed);
     servers.add(server);
-    // Name the port in the one line the operator sees: "Address already in use" alone does not say which.
-    return server.listen(port).recover(e -> Future.failedFuture(
-        "cannot listen on " + scheme + " port " + port + ": " + e.getMessage()));
+    // Name the port in the one line the operator sees: "Address already in use" alone does not say which. Netty's
+    // native errors begin "bind(..) failed with error(-98): ", which says nothing more to an operator.
+    return server.listen(port).recover(e -> Future.failedFuture("cannot listen on " + scheme + " port " + port + ": "
+        + e.getMessage().replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-\\d+\\): ", "")));
   }
 
   /**
    * Limits that keep a hostile or broken client cheap: headers over 8 KiB get 431, a request line over 4 KiB gets
-   * 414, a connection silent for 30 s is closed. Compression and HTTP/2 stay off: nothing here needs them.
+   * 414, a connection silent for 30 s is closed. Compression and HTTP/2 stay off: nothing here needs them (Vert.x
+   * would otherwise accept HTTP/2 cleartext, by prior knowledge or by {@code Upgrade: h2c}). SO_REUSEPORT lets the
+   * next instance of the app listen on the same ports before this one stops.
    */
   private static HttpServerOptions hardened() {
     return new HttpServerOptions()
@@ -96,12 +104,15 @@ public final class HelloVerticle extends VerticleBase {
         .setMaxInitialLineLength(4 * 1024)
         .setIdleTimeout(30)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setCompressionSupported(false);
+        .setCompressionSupported(false)
+        .setHttp2ClearTextEnabled(false)
+        .setReusePort(true);
   }
 
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
+    router.route().handler(this::closeWhenDraining);
     getOrHead(router.route("/")).handler(ctx -> send(ctx, 200, HTML, PAGE));
     getOrHead(router.route("/hello")).handler(ctx -> send(ctx, 200, HTML, PAGE));
     getOrHead(router.route("/health")).handler(ctx -> send(ctx, 200, JSON, HEALTH));
@@ -112,6 +123,18 @@ public final class HelloVerticle extends VerticleBase {
     });
     router.errorHandler(500, ctx -> send(ctx, 500, TEXT, Buffer.buffer("Internal Server Error\n")));
     return router;
+  }
+
+  /**
+   * While a stop drains the connections, every answer asks the client to close and then closes: a client that sends
+   * on a kept-alive connection gets its answer and opens its next connection to the instance still listening.
+   */
+  private void closeWhenDraining(RoutingContext ctx) {
+    if (connections.draining()) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ctx.addEndHandler(ended -> ctx.request().connection().close());
+    }
+    ctx.next();
   }
 
   private static Route getOrHead(Route route) {

@@ -12,10 +12,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Starts the app from environment variables. Start failures print one line on stderr and exit 1; SIGTERM stops
- * accepting, lets in-flight requests finish and exits 0.
+ * Starts the app from environment variables. Start failures print one line on stderr and exit 1. Once both ports
+ * listen it tells systemd it is ready (when NOTIFY_SOCKET is set). SIGTERM closes the listeners first, answers the
+ * open connections with {@code Connection: close} for a short drain, lets in-flight requests finish and exits 0.
  */
 public final class Main {
   // Bounded so a stuck close can never hold systemd's stop: the grace period plus a little.
@@ -39,19 +41,21 @@ public final class Main {
     // write call per request, which costs a large share of the throughput.
     System.setOut(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024),
         false, StandardCharsets.UTF_8));
-    Vertx vertx = Vertx.vertx(lean());
+    Connections connections = new Connections(config.limits().maxConnections());
+    Vertx vertx = Vertx.builder().with(lean()).withTransport(new ServerTransport(connections)).build();
     vertx.setPeriodic(STDOUT_FLUSH_MILLIS, id -> System.out.flush());
     // One verticle instance per core: each runs on its own event loop and they share the listening ports.
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     try {
-      vertx.deployVerticle(() -> new HelloVerticle(config, keyCert), new DeploymentOptions().setInstances(instances))
-          .await();
+      vertx.deployVerticle(() -> new HelloVerticle(config, keyCert, connections),
+          new DeploymentOptions().setInstances(instances)).await();
+      SystemdNotify.ready(vertx, Optional.ofNullable(System.getenv("NOTIFY_SOCKET")));
     } catch (Exception e) {
       vertx.close();
       fail(e.getMessage());
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "graceful-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, connections, config.limits()), "graceful-stop"));
     String https = config.https().map(h -> ", https port " + h.port()).orElse("");
     say("listening on http port " + config.httpPort() + https);
   }
@@ -67,13 +71,21 @@ public final class Main {
   }
 
   /**
-   * Runs on SIGTERM. A JVM ended by a signal would exit 143; a stop that finished cleanly is a success, so halt with 0
-   * (and 1 when the bounded wait ran out).
+   * Runs on SIGTERM: closes the listeners (another instance on the same ports takes the new connections), answers
+   * what still arrives on open connections with {@code Connection: close} until they have all closed or the drain
+   * time is up, then stops Vert.x, which finishes in-flight requests and closes the rest. A JVM ended by a signal would
+   * exit 143; a stop that finished cleanly is a success, so halt with 0 (and 1 when the bounded wait ran out).
    */
-  private static void stop(Vertx vertx) {
-    say("stopping: finishing in-flight requests");
+  private static void stop(Vertx vertx, Connections connections, Config.Limits limits) {
+    say("stopping: listeners closed, draining " + connections.open() + " connections");
     int status = 0;
     try {
+      connections.stopAccepting().get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+      try {
+        connections.allClosed().get(limits.drainSeconds(), TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        say("drain time up: closing " + connections.open() + " connections");
+      }
       vertx.close().toCompletionStage().toCompletableFuture().get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
       say("stopped");
     } catch (Exception e) {

@@ -56,6 +56,24 @@ class ConfigTest {
   }
 
   @Test
+  void readsTheLimits() {
+    Config config = Config.fromEnv(Map.of("MAX_CONNECTIONS", "50", "REQUEST_TIMEOUT_SECONDS", "3", "DRAIN_SECONDS", "0"));
+
+    assertThat(config.limits()).isEqualTo(new Config.Limits(50, 3, 0));
+    assertThat(Config.fromEnv(Map.of()).limits()).isEqualTo(Config.Limits.DEFAULT);
+  }
+
+  @Test
+  void rejectsALimitThatIsNotANumberOrTooSmallNamingTheVariableAndValue() {
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("MAX_CONNECTIONS", "lots")))
+        .hasMessage("MAX_CONNECTIONS must be a whole number of at least 1, got 'lots'");
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("REQUEST_TIMEOUT_SECONDS", "0")))
+        .hasMessage("REQUEST_TIMEOUT_SECONDS must be a whole number of at least 1, got '0'");
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("DRAIN_SECONDS", "-1")))
+        .hasMessage("DRAIN_SECONDS must be a whole number of at least 0, got '-1'");
+  }
+
+  @Test
   void rejectsHalfATlsConfiguration() {
     assertThatThrownBy(() -> Config.fromEnv(Map.of("TLS_CERT_FILE", "c.pem")))
         .hasMessage("TLS_CERT_FILE is set but TLS_KEY_FILE is not: HTTPS needs both");

@@ -26,7 +26,7 @@ class HelloVerticleTest {
 
   @BeforeEach
   void deploy(Vertx vertx) {
-    HelloVerticle verticle = new HelloVerticle(new Config(0, Optional.empty()), Optional.empty());
+    HelloVerticle verticle = new HelloVerticle(new Config(0, Optional.empty()), Optional.empty(), new Connections(100));
     vertx.deployVerticle(verticle).await();
     port = verticle.httpPort();
     client = WebClient.create(vertx);

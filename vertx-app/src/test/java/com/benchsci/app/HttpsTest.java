@@ -24,7 +24,7 @@ class HttpsTest {
     TestCertificate cert = TestCertificate.create(dir);
     Config config = Config.fromEnv(Map.of("HTTP_PORT", "0", "HTTPS_PORT", "0",
         "TLS_CERT_FILE", cert.certFile().toString(), "TLS_KEY_FILE", cert.keyFile().toString()));
-    HelloVerticle verticle = new HelloVerticle(config, config.https().map(Config::readKeyCert));
+    HelloVerticle verticle = new HelloVerticle(config, config.https().map(Config::readKeyCert), new Connections(100));
     vertx.deployVerticle(verticle).await();
 
     WebClient https = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)

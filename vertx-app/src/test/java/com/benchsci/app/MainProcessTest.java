@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.lang.ProcessBuilder.Redirect;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +67,7 @@ class MainProcessTest {
   void sigtermStopsGracefullyUnderLoadAndExitsZero() throws Exception {
     int port = freePort();
     app = start(Map.of("HTTP_PORT", String.valueOf(port)), Redirect.INHERIT);
-    Lines stdout = new Lines(app.getInputStream());
+    ProcessLines stdout = new ProcessLines(app.getInputStream());
     assertThat(stdout.next()).isEqualTo("listening on http port " + port);
 
     int clients = 4;
@@ -93,7 +89,7 @@ class MainProcessTest {
     }
     pool.shutdown();
     List<String> log = stdout.rest();
-    assertThat(log).contains("stopping: finishing in-flight requests").last().isEqualTo("stopped");
+    assertThat(log).anyMatch(line -> line.startsWith("stopping: listeners closed, draining ")).last().isEqualTo("stopped");
     assertThat(log.stream().filter(line -> line.contains("\"GET /hello HTTP/1.1\" 200")).count()).isEqualTo(whole);
   }
 
@@ -109,49 +105,20 @@ class MainProcessTest {
         } catch (IOException closed) {
           return count;
         }
-        int status = readResponse(in);
-        if (status < 0) {
+        RawResponse response = RawResponse.read(in);
+        if (response == null) {
           return count;
         }
-        assertThat(status).isEqualTo(200);
+        assertThat(response.status()).isEqualTo(200);
         count++;
         answered.countDown();
       }
     }
   }
 
-  /**
-   * Reads one response and returns its status, or -1 when the connection ended (closed or reset) before it began;
-   * an end anywhere inside a response fails the test.
-   */
-  private static int readResponse(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    try {
-      while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          break;
-        }
-        head.write(b);
-      }
-    } catch (IOException reset) {
-      // handled below like an end of stream
-    }
-    String text = head.toString(StandardCharsets.US_ASCII);
-    if (text.isEmpty()) {
-      return -1;
-    }
-    assertThat(text).as("a whole response head").endsWith("\r\n\r\n");
-    int length = Integer.parseInt(text.replaceAll("(?s).*content-length: (\\d+)\r\n.*", "$1"));
-    byte[] body = in.readNBytes(length);
-    assertThat(body).as("a whole response body").hasSize(length);
-    return Integer.parseInt(text.substring(9, 12));
-  }
-
   private static Process start(Map<String, String> env, Redirect stderr) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName());
-    builder.environment().keySet().removeAll(List.of("HTTP_PORT", "HTTPS_PORT", "TLS_CERT_FILE", "TLS_KEY_FILE"));
+    ProcessBuilder builder = new ProcessBuilder(JavaCommand.of(Main.class));
+    builder.environment().keySet().removeAll(JavaCommand.APP_VARIABLES);
     builder.environment().putAll(env);
     builder.redirectError(stderr);
     return builder.start();
@@ -165,35 +132,5 @@ class MainProcessTest {
 
   private static List<String> lines(InputStream stream) throws IOException {
     return new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8)).lines().toList();
-  }
-
-  /** A process's stdout lines as they come, read on a daemon thread, so the test can wait for one with a timeout. */
-  private static final class Lines {
-    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    private final Thread reader;
-
-    Lines(InputStream stream) {
-      reader = new Thread(() -> {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-          lines.lines().forEach(queue::add);
-        } catch (IOException | UncheckedIOException e) {
-          // the process was killed; its output ends here
-        }
-      }, "app-stdout");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    String next() throws InterruptedException {
-      return queue.poll(30, TimeUnit.SECONDS);
-    }
-
-    /** Every line not taken yet, once the stream has ended. */
-    List<String> rest() throws InterruptedException {
-      reader.join(TimeUnit.SECONDS.toMillis(10));
-      List<String> rest = new ArrayList<>();
-      queue.drainTo(rest);
-      return rest;
-    }
   }
 }

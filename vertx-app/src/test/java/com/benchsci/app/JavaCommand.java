@@ -1,0 +1,22 @@
+package com.benchsci.app;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The command line that runs a class of this module in a JVM of its own, with the host's small-heap flags. */
+final class JavaCommand {
+  private JavaCommand() {}
+
+  static List<String> of(Class<?> main, String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m",
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** The app's environment variables, so a test's own settings are the only ones the app sees. */
+  static final List<String> APP_VARIABLES = List.of("HTTP_PORT", "HTTPS_PORT", "TLS_CERT_FILE", "TLS_KEY_FILE",
+      "MAX_CONNECTIONS", "REQUEST_TIMEOUT_SECONDS", "DRAIN_SECONDS", "NOTIFY_SOCKET");
+}
