@@ -27,6 +27,11 @@ record BootedHost(NspawnContainer host, HostTemplate template, Path jar) impleme
 
   /** Boots it, or aborts the calling test class (with a loud line) where this machine cannot run systemd-nspawn. */
   static BootedHost boot(Path repo, String who) {
+    return boot(repo, who, 0);
+  }
+
+  /** Like {@link #boot(Path, String)}, with the whole host limited to {@code memoryBytes} as an instance's RAM. */
+  static BootedHost boot(Path repo, String who, long memoryBytes) {
     String unsupported = DebianRootFs.whyUnsupported();
     if (unsupported != null) {
       System.out.println("!!!!! " + who + " SKIPPED: this machine cannot run systemd-nspawn: " + unsupported + " !!!!!");
@@ -43,7 +48,8 @@ record BootedHost(NspawnContainer host, HostTemplate template, Path jar) impleme
     Path rootfs = DebianRootFs.cached();
     long booting = System.nanoTime();
     // A name of its own: concurrent builds on one machine must not share nspawn's per-machine state.
-    NspawnContainer host = NspawnContainer.boot(rootfs, "hello-host-test-" + ProcessHandle.current().pid());
+    NspawnContainer host = NspawnContainer.boot(rootfs, "hello-host-test-" + ProcessHandle.current().pid(),
+        memoryBytes);
     BootedHost booted = new BootedHost(host, template, jar);
     try {
       System.out.printf("[host-boot] container up (PID 1 is %d here) in %.1f s%n", host.leader(), seconds(booting));

@@ -23,13 +23,17 @@ class HostRolloutBench {
   private static final int KEEP_ALIVE_CONNECTIONS = Integer.getInteger("bench.keepAliveConnections", 100);
   private static final int CLOSE_CONNECTIONS = Integer.getInteger("bench.closeConnections", 20);
   private static final int STARTS = 5;
+  /** The whole host's memory, as an instance's RAM: 512 MiB is a t4g.nano. 0: no limit. */
+  private static final long MEMORY_MIB = Long.getLong("bench.memoryMiB", 512);
+  private static final int FLOOD_CONNECTIONS = Integer.getInteger("bench.floodConnections", 8000);
+  private static final int FLOOD_SECONDS = 20;
   private static final Duration MEASURE_TIMEOUT = Duration.ofMinutes(2);
 
   private final Path repo = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
 
   @Test
   void measure() {
-    try (BootedHost booted = BootedHost.boot(repo, "HostRolloutBench")) {
+    try (BootedHost booted = BootedHost.boot(repo, "HostRolloutBench", MEMORY_MIB << 20)) {
       NspawnContainer host = booted.host();
       WrkLoad.Counts keepAlive;
       WrkLoad.Counts close;
@@ -69,11 +73,38 @@ class HostRolloutBench {
       System.out.printf("[bench] kill -9 to first 200, each run (ms): %s%n", describe(kills));
       System.out.printf("[bench] start without the AOT cache: first 200 after %d ms (median of %d)%n",
           median(coldStarts, 0), STARTS);
+      flood(host);
+      if (MEMORY_MIB > 0) {
+        System.out.printf("memory: the host's peak %d MiB of its %d MiB limit (rollouts, flood, starts)%n",
+            host.memoryPeakBytes() >> 20, MEMORY_MIB);
+      }
       System.out.printf("rollout: failed %d of %d requests over %d rollouts%n", keepAlive.failed() + close.failed(),
           keepAlive.requests() + close.requests(), ROLLOUTS);
       System.out.printf("start: first 200 after %d ms (median of %d), https %d ms; kill -9: back after %d ms%n",
           median(starts, 0), STARTS, median(starts, 1), median(kills, 0));
     }
+  }
+
+  /**
+   * wrk with FLOOD_CONNECTIONS connections for FLOOD_SECONDS while, inside the host, one ordinary client asks for the
+   * page once a second: are ordinary requests still answered, and how slowly.
+   */
+  private static void flood(NspawnContainer host) {
+    Cmd.Result normal;
+    WrkLoad.Counts flood;
+    try (WrkLoad load = WrkLoad.start(host, "http://127.0.0.1/", FLOOD_CONNECTIONS)) {
+      normal = host.exec(MEASURE_TIMEOUT, "/bin/sh", "-c", "end=$(( $(date +%s) + " + FLOOD_SECONDS + " ));"
+          + " while [ $(date +%s) -lt $end ]; do curl -s -o /dev/null -w '%{http_code} %{time_total}\\n' --max-time 5"
+          + " http://127.0.0.1/; sleep 1; done");
+      flood = load.stop();
+    }
+    List<String> answers = normal.out().lines().toList();
+    long ok = answers.stream().filter(line -> line.startsWith("200 ")).count();
+    double slowest = answers.stream().mapToDouble(line -> Double.parseDouble(line.split(" ")[1])).max().orElse(0);
+    System.out.printf("[bench] flood wrk -c%d: %d requests, %d failed%n", FLOOD_CONNECTIONS, flood.requests(),
+        flood.failed());
+    System.out.printf("flood: wrk -c%d for %d s: ordinary requests answered %d of %d meanwhile (slowest %.0f ms)%n",
+        FLOOD_CONNECTIONS, FLOOD_SECONDS, ok, answers.size(), slowest * 1000);
   }
 
   /** Stops the slot, then times its start until http and then https answer 200, from one shell inside the host. */

@@ -38,8 +38,10 @@ final class WrkLoad implements AutoCloseable {
 
   /** Starts wrk with {@code connections} connections on {@code url}, sending {@code headers} ("Name: value"). */
   static WrkLoad start(NspawnContainer host, String url, int connections, String... headers) {
-    // stdbuf: wrk's "Running" line reaches the file at once instead of at exit.
-    List<String> argv = new ArrayList<>(List.of("stdbuf", "-oL", "wrk", "--threads", "1", "--connections", Integer.toString(connections),
+    // prlimit: one descriptor per connection, beyond the usual 1024; stdbuf: wrk's "Running" line reaches the file at
+    // once instead of at exit.
+    List<String> argv = new ArrayList<>(List.of("prlimit", "--nofile=65536", "stdbuf", "-oL", "wrk", "--threads",
+        connections > 1000 ? "2" : "1", "--connections", Integer.toString(connections),
         "--duration", MAX_DURATION, "--timeout", "2s"));
     for (String header : headers) {
       argv.addAll(List.of("--header", header));
