@@ -33,7 +33,8 @@ final class CfnInitApplier {
    */
   static final Map<String, String> DEBIAN_PACKAGES = Map.of(
       "java-25-amazon-corretto-headless", "openjdk-25-jre-headless",
-      "openssl", "openssl");
+      "openssl", "openssl",
+      "util-linux", "util-linux");
   /**
    * Services whose program ships with aws-cfn-bootstrap (preinstalled on Amazon Linux 2023, absent from Debian): their
    * unit files are still written, but they are neither enabled nor started here.
