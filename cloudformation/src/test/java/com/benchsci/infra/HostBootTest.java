@@ -1,7 +1,6 @@
 package com.benchsci.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -260,7 +260,7 @@ class HostBootTest {
   }
 
   private Cmd.Result chromium(String url, String... output) {
-    List<String> argv = new java.util.ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+    List<String> argv = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
         "--ignore-certificate-errors", "--user-data-dir=" + repo.resolve("cloudformation/target/chromium-profile")));
     argv.addAll(List.of(output));
     argv.add(url);
@@ -272,7 +272,7 @@ class HostBootTest {
    * ports, which comes a moment after its first 200 on port 80.
    */
   private String servingSlot() {
-    List<List<String>> state = new java.util.ArrayList<>(List.of(List.of(), List.of()));
+    List<List<String>> state = new ArrayList<>(List.of(List.of(), List.of()));
     try {
       NspawnContainer.awaitTrue("exactly one slot enabled, and it the only active one", GREETING_DEADLINE, () -> {
         state.set(0, SLOTS.stream().filter(slot -> host.exec(CHECK_TIMEOUT, "systemctl", "is-enabled", unit(slot)).out()

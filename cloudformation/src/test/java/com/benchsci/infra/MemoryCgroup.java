@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ record MemoryCgroup(Path dir, Path limitFile, Path peakFile) {
 
   /** A shell prefix that moves the command into this cgroup, then executes it (its children stay in it). */
   List<String> wrap(List<String> command) {
-    List<String> wrapped = new java.util.ArrayList<>(List.of("sh", "-c",
+    List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
         "echo $$ > " + dir.resolve("cgroup.procs") + " && exec \"$@\"", "memory-cgroup"));
     wrapped.addAll(command);
     return wrapped;
