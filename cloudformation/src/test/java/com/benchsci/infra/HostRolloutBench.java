@@ -27,6 +27,7 @@ class HostRolloutBench {
   private static final long MEMORY_MIB = Long.getLong("bench.memoryMiB", 512);
   private static final int FLOOD_CONNECTIONS = Integer.getInteger("bench.floodConnections", 8000);
   private static final int FLOOD_SECONDS = 20;
+  private static final int IDLE_CONNECTIONS = Integer.getInteger("bench.idleConnections", 18000);
   private static final Duration MEASURE_TIMEOUT = Duration.ofMinutes(2);
 
   private final Path repo = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
@@ -74,6 +75,7 @@ class HostRolloutBench {
       System.out.printf("[bench] start without the AOT cache: first 200 after %d ms (median of %d)%n",
           median(coldStarts, 0), STARTS);
       flood(host);
+      idleFlood(host);
       if (MEMORY_MIB > 0) {
         System.out.printf("memory: the host's peak %d MiB of its %d MiB limit (rollouts, flood, starts)%n",
             host.memoryPeakBytes() >> 20, MEMORY_MIB);
@@ -105,6 +107,24 @@ class HostRolloutBench {
         flood.failed());
     System.out.printf("flood: wrk -c%d for %d s: ordinary requests answered %d of %d meanwhile (slowest %.0f ms)%n",
         FLOOD_CONNECTIONS, FLOOD_SECONDS, ok, answers.size(), slowest * 1000);
+  }
+
+  /**
+   * IDLE_CONNECTIONS connections that send nothing, opened by one bash in the host's network namespace (outside its
+   * memory limit, as a remote client would be), held for FLOOD_SECONDS while an ordinary request is made; then how
+   * many the host still held and whether the slot is the same process (no restart).
+   */
+  private static void idleFlood(NspawnContainer host) {
+    String unit = "hello@" + servingSlot(host) + ".service";
+    String pid = host.exec(MEASURE_TIMEOUT, "systemctl", "show", "-p", "MainPID", "--value", unit).out().strip();
+    Cmd.Result run = Cmd.run(MEASURE_TIMEOUT, host.inNetwork("bash", "-c", "ulimit -n " + (IDLE_CONNECTIONS + 100)
+        + "; n=0; for i in $(seq " + IDLE_CONNECTIONS + "); do exec {fd}<>/dev/tcp/127.0.0.1/80 || break; n=$((n+1));"
+        + " done 2>/dev/null; echo opened $n; sleep " + FLOOD_SECONDS / 2 + ";"
+        + " curl -s -o /dev/null -w 'normal %{http_code} %{time_total}\n' --max-time 5 http://127.0.0.1/;"
+        + " echo held $(ss -Htn state established '( dport = :80 )' | wc -l); sleep " + FLOOD_SECONDS / 2));
+    String after = host.exec(MEASURE_TIMEOUT, "systemctl", "show", "-p", "MainPID", "--value", unit).out().strip();
+    System.out.printf("idle: %d connections for %d s: %s; same JVM after: %s%n", IDLE_CONNECTIONS, FLOOD_SECONDS,
+        run.out().strip().replace("\n", ", "), pid.equals(after) ? "yes" : "no (" + pid + " -> " + after + ")");
   }
 
   /** Stops the slot, then times its start until http and then https answer 200, from one shell inside the host. */
