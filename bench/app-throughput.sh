@@ -14,28 +14,10 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 VERTX_PORT=${VERTX_PORT:-18080}
 FLASK_PORT=${FLASK_PORT:-18081}
-# The host's JVM flags, read from /etc/hello/hello.env in cloudformation/stack.yaml so the bench measures exactly them
-# (the host adds its AOT cache on top; see bench/host-rollout.sh for the start with it).
-read -r -a JVM_FLAGS <<<"$(sed -n 's|^ *JVM_FLAGS="\(.*\)"$|\1|p' cloudformation/stack.yaml)"
-[ "${#JVM_FLAGS[@]}" -gt 0 ] || { echo "no JVM_FLAGS=\"...\" line in cloudformation/stack.yaml" >&2; exit 1; }
+BENCH=app-throughput
+source bench/lib.sh
 read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
 VENV="$HOME/.cache/hello-host/bench-venv"
-WORK=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-die() { echo "app-throughput: $*" >&2; exit 1; }
-
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)..."
-  { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >"$WORK/apt.log" 2>&1 \
-    || die "could not install wrk with apt-get (see the log below)$(printf '\n'; tail -5 "$WORK/apt.log")"
-fi
 if [[ ! -x "$VENV/bin/gunicorn" ]]; then
   echo "installing gunicorn into $VENV (Flask comes from the system Python)..."
   python3 -m venv --system-site-packages "$VENV"

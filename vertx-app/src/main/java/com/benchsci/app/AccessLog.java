@@ -6,15 +6,14 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * One line per request on stdout, written when the response has ended; journald adds the timestamp. Runs first on
- * every route, so it also sets the headers every response carries.
+ * One line per request on stdout, written when the response has ended; journald adds the timestamp. Also the headers
+ * every response carries.
  */
 final class AccessLog {
   private AccessLog() {}
 
   static void handle(RoutingContext ctx) {
     long start = System.nanoTime();
-    secure(ctx.response());
     HttpServerRequest request = ctx.request();
     ctx.addEndHandler(done -> print(request, requestLine(request), ctx.response(), start));
     ctx.next();
@@ -34,7 +33,7 @@ final class AccessLog {
     System.out.println(line);
   }
 
-  private static String requestLine(HttpServerRequest request) {
+  static String requestLine(HttpServerRequest request) {
     return request.method() + " " + request.uri() + ' ' + version(request);
   }
 

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -18,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Serves the greeting on HTTP and, when a certificate is configured, on HTTPS. */
@@ -38,6 +40,13 @@ public final class HelloVerticle extends VerticleBase {
       """.formatted(GREETING));
   private static final Buffer HEALTH = Buffer.buffer("{\"status\":\"UP\"}\n");
   private static final String ALLOWED = "GET, HEAD";
+
+  static final List<String> TLS_CIPHER_SUITES = List.of(
+      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", // TLS 1.3
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   // Requests still running when SIGTERM arrives get this long to finish before their connections are cut.
   static final int SHUTDOWN_GRACE_SECONDS = 3;
@@ -62,8 +71,7 @@ public final class HelloVerticle extends VerticleBase {
     Router router = router();
     List<Future<HttpServer>> listening = new ArrayList<>();
     listening.add(listen(router, hardened(), "http", config.httpPort()));
-    config.https().ifPresent(https -> listening.add(
-        listen(router, hardened().setSsl(true).setKeyCertOptions(keyCert.orElseThrow()), "https", https.port())));
+    config.https().ifPresent(https -> listening.add(listen(router, tls(hardened()), "https", https.port())));
     return Future.all(listening);
   }
 
@@ -84,7 +92,10 @@ public final class HelloVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(Router router, HttpServerOptions options, String scheme, int port) {
-    HttpServer server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(this::rejectMalformed);
+    HttpServer server = vertx.createHttpServer(options)
+        .connectionHandler(connection -> StrictRequestDecoder.install(connection, options))
+        .requestHandler(request -> checkThenRoute(request, router))
+        .invalidRequestHandler(this::rejectMalformed);
     servers.add(server);
     // Name the port in the one line the operator sees: "Address already in use" alone does not say which. Netty's
     // native errors begin "bind(..) failed with error(-98): ", which says nothing more to an operator.
@@ -93,20 +104,38 @@ public final class HelloVerticle extends VerticleBase {
   }
 
   /**
-   * Limits that keep a hostile or broken client cheap: headers over 8 KiB get 431, a request line over 4 KiB gets
-   * 414, a connection silent for 30 s is closed. Compression and HTTP/2 stay off: nothing here needs them (Vert.x
-   * would otherwise accept HTTP/2 cleartext, by prior knowledge or by {@code Upgrade: h2c}). SO_REUSEPORT lets the
-   * next instance of the app listen on the same ports before this one stops.
+   * Limits that keep a hostile or broken client cheap. Headers over 8 KiB get 431, a request line over 4 KiB gets 414.
+   * A connection must deliver a whole request within the request timeout of opening or of its previous response:
+   * a timer on the last write, not the last read, so a client trickling header bytes (slowloris) is closed as surely
+   * as an idle one. Strict thread mode (everything here runs on the connection's event loop) spares each connection
+   * Vert.x's cross-thread write queue, about half of what an idle connection otherwise holds. Compression, WebSocket
+   * extensions and HTTP/2 stay off: nothing here needs them (Vert.x would otherwise accept HTTP/2 cleartext, by prior
+   * knowledge or by {@code Upgrade: h2c}). SO_REUSEPORT lets the next instance of the app listen on the same ports
+   * before this one stops.
    */
-  private static HttpServerOptions hardened() {
+  private HttpServerOptions hardened() {
     return new HttpServerOptions()
         .setMaxHeaderSize(8 * 1024)
         .setMaxInitialLineLength(4 * 1024)
-        .setIdleTimeout(30)
+        .setWriteIdleTimeout(config.limits().requestTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setStrictThreadMode(true)
         .setCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false)
         .setHttp2ClearTextEnabled(false)
         .setReusePort(true);
+  }
+
+  /**
+   * TLS 1.3, and TLS 1.2 only with ECDHE key exchange (forward secrecy) and AEAD ciphers (GCM, ChaCha20-Poly1305):
+   * no static RSA, no CBC. HTTP/1.1 only, as in clear text.
+   */
+  private HttpServerOptions tls(HttpServerOptions options) {
+    options.setSsl(true).setKeyCertOptions(keyCert.orElseThrow())
+        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+    TLS_CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+    return options;
   }
 
   private Router router() {
@@ -139,6 +168,42 @@ public final class HelloVerticle extends VerticleBase {
 
   private static Route getOrHead(Route route) {
     return route.method(HttpMethod.GET).method(HttpMethod.HEAD);
+  }
+
+  /**
+   * Every request the decoder could parse passes here first. Every response gets the security headers here, errors
+   * included. A request HTTP/1.1 calls bad (no Host, or more than one; an HTTP/2 preface sent in clear text lands here
+   * too) or with a %-escape that is not one gets a 400
+   * here, before the router, which would otherwise print a stack trace for each.
+   */
+  private static void checkThenRoute(HttpServerRequest request, Router router) {
+    AccessLog.secure(request.response());
+    if (hostMissingOrRepeated(request) || !validEscapes(request.uri())) {
+      long start = System.nanoTime();
+      HttpServerResponse response = request.response();
+      response.endHandler(ended -> AccessLog.print(request, AccessLog.requestLine(request), response, start));
+      response.setStatusCode(400)
+          .putHeader(HttpHeaders.CONTENT_TYPE, TEXT)
+          .end("Bad Request\n");
+    } else {
+      router.handle(request);
+    }
+  }
+
+  private static boolean hostMissingOrRepeated(HttpServerRequest request) {
+    int hosts = request.headers().getAll(HttpHeaders.HOST).size();
+    return hosts > 1 || hosts == 0 && request.version() != HttpVersion.HTTP_1_0;
+  }
+
+  /** Whether every '%' in the request target starts two hex digits. */
+  static boolean validEscapes(String target) {
+    for (int i = target.indexOf('%'); i >= 0; i = target.indexOf('%', i + 1)) {
+      if (i + 2 >= target.length() || Character.digit(target.charAt(i + 1), 16) < 0
+          || Character.digit(target.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Content-Length is set explicitly so HEAD answers carry it too, as they would for GET. */

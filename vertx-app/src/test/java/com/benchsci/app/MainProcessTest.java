@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +92,32 @@ class MainProcessTest {
     List<String> log = stdout.rest();
     assertThat(log).anyMatch(line -> line.startsWith("stopping: listeners closed, draining ")).last().isEqualTo("stopped");
     assertThat(log.stream().filter(line -> line.contains("\"GET /hello HTTP/1.1\" 200")).count()).isEqualTo(whole);
+  }
+
+  /** Requests that used to print a stack trace each: now a 400 and one access-log line each, nothing on stderr. */
+  @Test
+  void badRequestsGetA400AndOneLogLineEachAndNothingOnStderr(@TempDir Path dir) throws Exception {
+    int port = freePort();
+    Path stderr = dir.resolve("stderr");
+    app = start(Map.of("HTTP_PORT", String.valueOf(port)), Redirect.to(stderr.toFile()));
+    ProcessLines stdout = new ProcessLines(app.getInputStream());
+    assertThat(stdout.next()).isEqualTo("listening on http port " + port);
+    List<String> requests = List.of("GET / HTTP/1.1\r\n\r\n", "GET /%zz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    for (String request : requests) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        assertThat(RawResponse.read(new BufferedInputStream(socket.getInputStream())).status()).isEqualTo(400);
+      }
+    }
+    app.toHandle().destroy();
+    assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(stdout.rest()).filteredOn(line -> line.startsWith("127.0.0.1 "))
+        .map(line -> line.replaceFirst(" \\d+us$", ""))
+        .containsExactly("127.0.0.1 \"GET / HTTP/1.1\" 400 12", "127.0.0.1 \"GET /%zz HTTP/1.1\" 400 12",
+            "127.0.0.1 \"-\" 400 12");
+    assertThat(Files.readString(stderr)).isEmpty();
   }
 
   /** Requests /hello over one connection until the app closes it; returns how many whole 200 responses came. */

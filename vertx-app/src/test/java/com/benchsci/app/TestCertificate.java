@@ -16,9 +16,19 @@ record TestCertificate(Path certFile, Path keyFile) {
   private static final char[] PASSWORD = "changeit".toCharArray();
 
   static TestCertificate create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+    return create(dir, "EC", "-groupname", "secp256r1");
+  }
+
+  /** An RSA key instead: the only kind that could agree on the RSA and DHE suites the app must refuse. */
+  static TestCertificate createRsa(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+    return create(dir, "RSA", "-keysize", "2048");
+  }
+
+  private static TestCertificate create(Path dir, String algorithm, String sizeOption, String size)
+      throws IOException, InterruptedException, GeneralSecurityException {
     Path keystore = dir.resolve("test.p12");
     Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "test", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+        "-genkeypair", "-alias", "test", "-keyalg", algorithm, sizeOption, size, "-validity", "2",
         "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
         "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", new String(PASSWORD))
         .redirectErrorStream(true)
