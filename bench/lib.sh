@@ -1,10 +1,9 @@
 # Shared by the app benches: sourced after `cd` to the repository root, with BENCH set to the script's name.
 
-# The host's JVM flags, read from the systemd unit in cloudformation/stack.yaml so a bench measures exactly them; the
-# AOT cache flags name a file only the host builds (with JDK 25), so they are left out here.
-read -r -a JVM_FLAGS <<<"$(sed -n 's|^ *ExecStart=/usr/bin/java \(.*\) -jar .*|\1|p' cloudformation/stack.yaml \
-  | tr ' ' '\n' | grep -v -e '^-XX:AOT' -e '^-XX:SharedArchiveFile' | tr '\n' ' ')"
-[ "${#JVM_FLAGS[@]}" -gt 0 ] || { echo "no ExecStart=/usr/bin/java line in cloudformation/stack.yaml" >&2; exit 1; }
+# The host's JVM flags, read from JVM_FLAGS in /etc/hello/hello.env of cloudformation/stack.yaml so a bench measures
+# exactly them; the unit adds its AOT cache (a file only the host builds, with JDK 25) on top, left out here.
+read -r -a JVM_FLAGS <<<"$(sed -n 's|^ *JVM_FLAGS="\(.*\)"$|\1|p' cloudformation/stack.yaml)"
+[ "${#JVM_FLAGS[@]}" -gt 0 ] || { echo "no JVM_FLAGS=\"...\" line in cloudformation/stack.yaml" >&2; exit 1; }
 
 # Scratch space, and the processes to kill on the way out.
 WORK=$(mktemp -d)

@@ -108,7 +108,7 @@ class MotoDeploymentTest {
   void hostRunsAmazonLinux2023ForTheArchitectureOfItsType() {
     Instance instance = instance(app);
 
-    assertThat(instance.instanceTypeAsString()).isEqualTo("t4g.micro");
+    assertThat(instance.instanceTypeAsString()).isEqualTo("t4g.nano");
     assertThat(instance.architectureAsString()).isEqualTo("arm64");
     assertThat(image(instance)).startsWith("al2023-ami-").endsWith("-arm64");
   }

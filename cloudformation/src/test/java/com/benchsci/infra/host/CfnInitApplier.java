@@ -26,12 +26,15 @@ final class CfnInitApplier {
 
   /**
    * The template's yum packages and what stands in for them in the Debian root file system (installed there by
-   * {@link DebianRootFs}): Debian bookworm has no Corretto and no Java 21; OpenJDK 17 is the oldest Java the app
-   * supports, and the unit's JVM flags are chosen to work on both.
+   * {@link DebianRootFs}). Debian has no Corretto: Amazon Corretto 25 is Amazon's build of OpenJDK 25, and Debian
+   * trixie's OpenJDK 25 is the same major version from the same sources with other patches and another build. So the
+   * test proves the unit's flags, the AOT cache workflow and the rollout on Java 25, not on Corretto itself; an AOT
+   * cache is tied to the one JVM build that made it, which is why the host trains it with its own JVM.
    */
   static final Map<String, String> DEBIAN_PACKAGES = Map.of(
-      "java-21-amazon-corretto-headless", "openjdk-17-jre-headless",
-      "openssl", "openssl");
+      "java-25-amazon-corretto-headless", "openjdk-25-jre-headless",
+      "openssl", "openssl",
+      "util-linux", "util-linux");
   /**
    * Services whose program ships with aws-cfn-bootstrap (preinstalled on Amazon Linux 2023, absent from Debian): their
    * unit files are still written, but they are neither enabled nor started here.

@@ -19,26 +19,29 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A Debian bookworm root file system that can boot under systemd-nspawn, built once with debootstrap and cached
- * outside the work tree ({@code <tool cache>/rootfs/bookworm-<stamp>}). The stamp is a hash of the recipe below, so
+ * A Debian trixie root file system that can boot under systemd-nspawn, built once with debootstrap and cached
+ * outside the work tree ({@code <tool cache>/rootfs/trixie-<stamp>}). The stamp is a hash of the recipe below, so
  * changing the package list builds a new one. It is built into a partial directory and renamed when complete, so a
  * cached root file system is always a whole one; callers must never write into it (they boot an overlay of it).
  */
 final class DebianRootFs {
 
-  static final String SUITE = "bookworm";
+  static final String SUITE = "trixie";
   static final String MIRROR = "http://deb.debian.org/debian";
   /**
-   * minbase plus what a booted host needs. The JRE stands in for the template's Amazon Corretto 21 package: Debian
-   * bookworm ships OpenJDK 17, the oldest Java the app supports (see CfnInitApplier's package map).
+   * minbase plus what a booted host needs. The JRE stands in for the template's Amazon Corretto 25 package: trixie
+   * is the first Debian with OpenJDK 25 (bookworm has 17), so the unit's flags, the AOT cache and the rollout are
+   * proven on production's major version (see CfnInitApplier's package map).
    */
   static final List<String> PACKAGES = List.of(
-      "systemd", "systemd-sysv", "dbus", "curl", "openssl", "ca-certificates", "openjdk-17-jre-headless");
+      "systemd", "systemd-sysv", "dbus", "curl", "openssl", "ca-certificates", "openjdk-25-jre-headless");
   /**
    * Host tools this needs, as Debian packages, installed with apt-get when missing. The keyring lets debootstrap verify
-   * Debian's archive on any host (Ubuntu, as on CircleCI's machine executor, does not have it by default).
+   * Debian's archive on any host (Ubuntu, as on CircleCI's machine executor, does not have it by default). wrk loads
+   * the host during rollouts and Chromium renders its page; both run in the container's network namespace.
    */
-  static final List<String> HOST_PACKAGES = List.of("debootstrap", "systemd-container", "debian-archive-keyring");
+  static final List<String> HOST_PACKAGES = List.of("debootstrap", "systemd-container", "debian-archive-keyring",
+      "wrk", "chromium");
   private static final String KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
@@ -62,7 +65,8 @@ final class DebianRootFs {
         return "cannot install " + HOST_PACKAGES + ": " + e.getMessage();
       }
       if (missingHostTools()) {
-        return "systemd-nspawn, debootstrap or " + KEYRING + " still missing after apt-get install " + HOST_PACKAGES;
+        return "systemd-nspawn, debootstrap, wrk, chromium or " + KEYRING + " still missing after apt-get install "
+            + HOST_PACKAGES;
       }
     }
     return null;
@@ -70,7 +74,8 @@ final class DebianRootFs {
 
   private static boolean missingHostTools() {
     return !Cmd.run(Duration.ofSeconds(10), List.of("sh", "-c",
-        "command -v systemd-nspawn && command -v debootstrap && test -s " + KEYRING)).ok();
+        "command -v systemd-nspawn && command -v debootstrap && command -v wrk && command -v chromium && test -s "
+            + KEYRING)).ok();
   }
 
   /** The cached root file system, built first when there is none for the current recipe. */

@@ -50,7 +50,7 @@ class HostBootRefusalTest {
         refused("nginx", init -> section(section(config(init), "packages"), "yum").put("nginx", List.of())),
         refused("apt", init -> section(config(init), "packages").put("apt", Map.of("openssl", List.of()))),
         refused("sysvinit", init -> section(config(init), "services").put("sysvinit", Map.of())),
-        refused("does not write", init -> section(section(section(config(init), "services"), "systemd"), "hello")
+        refused("does not write", init -> section(section(section(config(init), "services"), "systemd"), "cfn-hup")
             .put("files", List.of("/etc/not-written.conf"))),
         refused("Fn::If", init -> file(init).put("content", Map.of("Fn::If", List.of("IsArm64", "a", "b")))));
   }

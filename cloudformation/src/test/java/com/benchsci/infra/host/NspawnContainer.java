@@ -32,18 +32,26 @@ final class NspawnContainer implements AutoCloseable {
   private final Path lower;
   private final Path dir;
   private final String name;
+  /** The container's memory limit, or null for none. */
+  private final MemoryCgroup memory;
   /** setpriv, which becomes unshare, whose child becomes systemd-nspawn. */
   private Process launcher;
   private long leader;
 
-  private NspawnContainer(Path lower, Path dir, String name) {
+  private NspawnContainer(Path lower, Path dir, String name, MemoryCgroup memory) {
     this.lower = lower;
     this.dir = dir;
     this.name = name;
+    this.memory = memory;
   }
 
   /** Boots a new container on an overlay of {@code rootfs}; its writable layer lives in a fresh temp directory. */
   static NspawnContainer boot(Path rootfs, String name) {
+    return boot(rootfs, name, 0);
+  }
+
+  /** Like {@link #boot(Path, String)}, with all its processes limited to {@code memoryBytes} (0: no limit). */
+  static NspawnContainer boot(Path rootfs, String name, long memoryBytes) {
     deleteLeftovers();
     Path dir;
     try {
@@ -54,7 +62,8 @@ final class NspawnContainer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the container's overlay directories", e);
     }
-    NspawnContainer container = new NspawnContainer(rootfs, dir, name);
+    NspawnContainer container = new NspawnContainer(rootfs, dir, name,
+        memoryBytes > 0 ? MemoryCgroup.create(name, memoryBytes) : null);
     boolean booted = false;
     try {
       container.start();
@@ -85,10 +94,11 @@ final class NspawnContainer implements AutoCloseable {
   private void start() {
     String mount = "mount -t overlay overlay -o lowerdir=" + lower + ",upperdir=" + dir.resolve("upper")
         + ",workdir=" + dir.resolve("work") + " " + dir.resolve("root");
-    List<String> command = List.of("setpriv", "--pdeathsig", "KILL",
+    List<String> nspawn = List.of("setpriv", "--pdeathsig", "KILL",
         "unshare", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--",
         "sh", "-c", mount + " && exec systemd-nspawn --quiet -D " + dir.resolve("root")
             + " -b --register=no --keep-unit --private-network --console=pipe --machine=" + name);
+    List<String> command = memory == null ? nspawn : memory.wrap(nspawn);
     try {
       launcher = new ProcessBuilder(command)
           .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -166,6 +176,17 @@ final class NspawnContainer implements AutoCloseable {
     return exec(timeout, "/bin/sh", "-c", script);
   }
 
+  /**
+   * A command line that runs a program of this machine (wrk, chromium) inside the container's network namespace only:
+   * it reaches the host's ports on 127.0.0.1 as a client on the instance would, with this machine's file system.
+   * setsid executes the program in place, so the process started from this line is the program itself.
+   */
+  List<String> inNetwork(String... argv) {
+    List<String> command = new ArrayList<>(List.of("setsid", "nsenter", "-t", Long.toString(leader), "-n", "--"));
+    command.addAll(List.of(argv));
+    return command;
+  }
+
   private List<String> nsenter(String... argv) {
     // setsid: a session of its own, so no signal sent inside (kill -9 0, say) can reach this build's process group.
     List<String> command = new ArrayList<>(List.of("setsid", "nsenter", "-t", Long.toString(leader), "-a", "-r", "-w", "--",
@@ -241,5 +262,16 @@ final class NspawnContainer implements AutoCloseable {
       }
     }
     DebianRootFs.deleteTree(dir);
+    if (memory != null) {
+      memory.delete();
+    }
+  }
+
+  /** The most memory the container used so far, in bytes, when it was booted with a limit. */
+  long memoryPeakBytes() {
+    if (memory == null) {
+      throw new IllegalStateException("booted without a memory limit: no peak recorded");
+    }
+    return memory.peakBytes();
   }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hello.service unit exactly as cfn-init writes it on the host, checked by systemd's own analyzer: no key
- * systemd would ignore, and a sandbox with an exposure level of at most 2.0.
+ * The hello@.service unit (the app's two rollout slots) exactly as cfn-init writes it on the host, checked by systemd's
+ * own analyzer as the instance hello@a.service: no key systemd would ignore, and a sandbox with an exposure level of at
+ * most 2.0.
  */
 class SystemdUnitTest {
 
@@ -53,7 +54,7 @@ class SystemdUnitTest {
 
     double exposure = exposure(unit);
 
-    System.out.printf("hello.service exposure level (systemd-analyze security --offline=true): %.1f%n", exposure);
+    System.out.printf("hello@.service exposure level (systemd-analyze security --offline=true): %.1f%n", exposure);
     assertThat(exposure).isLessThanOrEqualTo(MAX_EXPOSURE);
   }
 
@@ -65,32 +66,49 @@ class SystemdUnitTest {
   }
 
   @Test
-  void unitRunsTheJarAsHelloWithOnlyTheBindCapability() {
+  void unitRunsItsSlotsJarAsHelloWithOnlyTheBindCapability() {
     String unit = unitFromTemplate();
 
     assertThat(unit.lines()).contains(
+        "Type=notify",
         "User=hello",
         "AmbientCapabilities=CAP_NET_BIND_SERVICE",
         "CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
         "Restart=always",
+        "RestartSec=100ms",
+        "LimitNOFILE=20000",
         "WantedBy=multi-user.target",
-        "Environment=HTTP_PORT=80 HTTPS_PORT=443 TLS_CERT_FILE=/etc/hello/tls/cert.pem"
-            + " TLS_KEY_FILE=/etc/hello/tls/key.pem",
-        "ExecStart=/usr/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m -Xmx64m -XX:MaxMetaspaceSize=64m"
-            + " -XX:ReservedCodeCacheSize=32m -Xss512k -XX:+ExitOnOutOfMemoryError -Xshare:auto"
-            + " -jar /opt/hello/vertx-app.jar");
+        "EnvironmentFile=/etc/hello/hello.env",
+        "ExecStart=/usr/bin/java $JVM_FLAGS -XX:AOTCache=/var/lib/hello/%i/app.aot -jar /opt/hello/%i/vertx-app.jar");
+    assertThat(unit.lines()).anyMatch(line -> line.startsWith("MemoryMax="));
     // The JIT writes executable memory: this protection would kill the JVM.
     assertThat(unit.lines()).noneMatch(line -> line.startsWith("MemoryDenyWriteExecute="));
   }
 
+  @Test
+  void jvmFlagsKeepC1OnlyAndLeaveClassSharingToTheAotCache() {
+    String env = file("/etc/hello/hello.env");
+
+    assertThat(env.lines()).contains("HTTP_PORT=80", "HTTPS_PORT=443", "TLS_CERT_FILE=/etc/hello/tls/cert.pem",
+        "TLS_KEY_FILE=/etc/hello/tls/key.pem");
+    assertThat(env.lines().filter(line -> line.startsWith("JVM_FLAGS=")).toList()).singleElement().asString()
+        .contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-XX:+ExitOnOutOfMemoryError")
+        // JDK 25 refuses -Xshare beside -XX:AOTCache; the unit and the training run add the AOT flags themselves.
+        .doesNotContain("-Xshare", "AOTCache");
+  }
+
   private static String unitFromTemplate() {
+    return file("/etc/systemd/system/hello@.service");
+  }
+
+  private static String file(String path) {
     return TemplateNode.text(STACK, "Resources", "WebServer", "Metadata", "AWS::CloudFormation::Init", "config",
-        "files", "/etc/systemd/system/hello.service", "content");
+        "files", path, "content");
   }
 
   private Path writeUnit(String text) throws IOException {
-    // systemd takes the unit's name from the file name.
-    return Files.writeString(dir.resolve("hello.service"), text);
+    // systemd takes the unit's name from the file name; a template is analysed as one of its instances.
+    return Files.writeString(dir.resolve("hello@a.service"), text);
   }
 
   private double exposure(Path unit) {

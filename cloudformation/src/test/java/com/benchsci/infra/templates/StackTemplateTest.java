@@ -43,13 +43,13 @@ class StackTemplateTest {
   }
 
   @Test
-  void serviceRestartsWhenTheJarOrTheUnitChanges() {
-    String[] hello = path(INIT, "services", "systemd", "hello");
+  void everyCfnInitRunRollsTheJarOutThroughTheSlots() {
+    String[] rollout = path(INIT, "commands", "04-rollout");
 
-    assertThat(TemplateNode.text(STACK, path(hello, "enabled"))).isEqualTo("true");
-    assertThat(TemplateNode.text(STACK, path(hello, "ensureRunning"))).isEqualTo("true");
-    assertThat(texts(TemplateNode.at(STACK, path(hello, "files"))))
-        .contains("/opt/hello/vertx-app.jar", "/etc/systemd/system/hello.service");
+    // No test: the script itself decides between "already serving" and a rollout, on every run cfn-hup triggers.
+    assertThat(TemplateNode.text(STACK, path(rollout, "command"))).isEqualTo("/usr/local/sbin/hello-rollout");
+    assertThat(keys(TemplateNode.at(STACK, rollout))).containsExactly("command");
+    assertThat(keys(TemplateNode.at(STACK, path(INIT, "services", "systemd")))).containsExactly("cfn-hup");
     assertThat(TemplateNode.text(STACK, path(INIT, "files", "/opt/hello/vertx-app.jar", "authentication")))
         .isEqualTo("ArtifactAccess");
   }
