@@ -1,4 +1,4 @@
-package com.benchsci.infra;
+package com.benchsci.infra.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

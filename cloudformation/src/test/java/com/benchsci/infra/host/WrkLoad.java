@@ -1,4 +1,4 @@
-package com.benchsci.infra;
+package com.benchsci.infra.host;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
