@@ -142,11 +142,15 @@ final class RunLease implements AutoCloseable {
     if (!executes) {
       return;
     }
-    Owned created = owned.get(stackName);
-    Instant mine = changeSets(stackName).stream()
-        .filter(s -> created != null && created.changeSetName().equals(s.changeSetName()))
+    String myName = owned.get(stackName).changeSetName();
+    Instant mine = changeSets(stackName).stream().filter(s -> myName.equals(s.changeSetName()))
         .map(ChangeSetSummary::creationTime).findFirst().orElse(Instant.now());
-    inFlightOfOthers(stackName, mine).stream().filter(s -> !s.creationTime().isAfter(mine)).findFirst()
+    // Creation times can be equal (an emulator keeps whole seconds): then the smaller name goes first, so that
+    // exactly one of two runs goes on, never neither.
+    inFlightOfOthers(stackName, mine).stream()
+        .filter(s -> s.creationTime().isBefore(mine)
+            || s.creationTime().equals(mine) && s.changeSetName().compareTo(myName) < 0)
+        .findFirst()
         .ifPresent(other -> {
           throw held(stackName, other);
         });
