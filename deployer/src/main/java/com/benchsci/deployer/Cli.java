@@ -19,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
@@ -76,25 +75,18 @@ public final class Cli implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    boolean prod = env == Env.prod;
-    Deployment.Settings settings = new Deployment.Settings(templates, env.name(), appJar, execute,
-        Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName());
+    Deployer.Settings settings = new Deployer.Settings(templates, rules, appJar, env == Env.prod, execute, reviewFile,
+        endpoint, Duration.ofMinutes(waitMinutes));
     try {
-      new Deployment(settings, checks(rules), out)
-          .run(() -> prod ? AwsTarget.aws() : AwsTarget.emulator(emulator(out)));
+      Deployer.deploy(settings, Deployer.Checked.NOTHING, out);
       return 0;
-    } catch (DeployException e) {
+    } catch (RuntimeException e) {
+      String problem = Deployer.problem(e);
+      if (problem == null) {
+        throw e;
+      }
       out.flush();
-      err.println("ERROR: " + e.getMessage());
-      return 1;
-    } catch (SdkClientException e) {
-      out.flush();
-      err.println("ERROR: " + clientProblem(e));
-      return 1;
-    } catch (AwsServiceException e) {
-      out.flush();
-      err.println("ERROR: AWS refused the request (" + e.awsErrorDetails().errorCode() + "): "
-          + e.awsErrorDetails().errorMessage());
+      err.println("ERROR: " + problem);
       return 1;
     } finally {
       out.flush();
@@ -113,17 +105,6 @@ public final class Cli implements Callable<Integer> {
     return List.of(
         template -> lint.check(template).stream().map(Object::toString).toList(),
         template -> guard.validate(template).stream().map(Object::toString).toList());
-  }
-
-  private URI emulator(PrintWriter out) {
-    if (endpoint != null) {
-      return endpoint;
-    }
-    String fromEnv = System.getenv("AWS_ENDPOINT_URL");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return URI.create(fromEnv);
-    }
-    return LocalEmulator.endpoint(ToolCache.standard(), out);
   }
 
   /** One line for the client-side failures a user can fix: credentials and reachability. */

@@ -1,0 +1,53 @@
+package com.benchsci.maven;
+
+import com.benchsci.deployer.Deployer;
+import java.io.File;
+import java.io.PrintWriter;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * What every goal shares: the templates and the policy rules, the deployer's output on Maven's log, and its
+ * failures as build failures carrying the deployer's one line.
+ */
+abstract class StacksMojo extends AbstractMojo {
+
+  /** Folder of bootstrap.yaml, stack.yaml and their parameter files (stack-local.json, stack-prod.json, ...). */
+  @Parameter(property = "cfn.templates", defaultValue = "${project.basedir}", required = true)
+  File templates;
+
+  /** Folder of the cfn-guard policy rules. */
+  @Parameter(property = "cfn.rules", required = true)
+  File rules;
+
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  MavenProject project;
+
+  @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
+  PluginDescriptor plugin;
+
+  @Override
+  public final void execute() throws MojoExecutionException, MojoFailureException {
+    if (!project.getBuild().getPluginsAsMap().containsKey(plugin.getPluginLookupKey())) {
+      // `./mvnw hello-host:<goal>` runs in every module of the reactor; only the stacks' module declares the plugin.
+      getLog().info("Nothing to do in " + project.getArtifactId() + ": it does not declare "
+          + plugin.getArtifactId());
+      return;
+    }
+    try (PrintWriter out = new PrintWriter(new LogWriter(getLog()))) {
+      run(out);
+    } catch (RuntimeException e) {
+      String problem = Deployer.problem(e);
+      if (problem == null) {
+        throw new MojoExecutionException(e.getMessage(), e);
+      }
+      throw new MojoFailureException(problem, e);
+    }
+  }
+
+  abstract void run(PrintWriter out) throws MojoFailureException;
+}
