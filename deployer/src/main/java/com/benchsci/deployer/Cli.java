@@ -111,7 +111,8 @@ public final class Cli implements Callable<Integer> {
   static String clientProblem(SdkClientException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ConnectException || t instanceof UnknownHostException) {
-        return "cannot reach the AWS endpoint (" + t.getMessage() + "): check the network or --endpoint";
+        return "cannot reach the AWS endpoint (" + t.getMessage() + "): check the network or the endpoint"
+            + " (--endpoint, cfn.endpoint in Maven)";
       }
     }
     String message = String.valueOf(e.getMessage());

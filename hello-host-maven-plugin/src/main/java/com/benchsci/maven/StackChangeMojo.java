@@ -18,8 +18,8 @@ abstract class StackChangeMojo extends StacksMojo {
   @Parameter(property = "cfn.env", defaultValue = "local", required = true)
   String env;
 
-  /** The app jar to upload under its content address and pass to the stack as {@code ArtifactKey}. */
-  @Parameter(property = "cfn.appJar", required = true)
+  /** The app jar to upload under its content address and pass to the stack as {@code ArtifactKey} (required). */
+  @Parameter(property = "cfn.appJar")
   File appJar;
 
   /** Where the Markdown review of the change sets goes when nothing is executed. */
@@ -38,6 +38,7 @@ abstract class StackChangeMojo extends StacksMojo {
   int waitMinutes;
 
   void change(boolean execute, PrintWriter out) throws MojoFailureException {
+    required(appJar, "cfn.appJar");
     boolean prod = switch (env) {
       case "local" -> false;
       case "prod" -> true;

@@ -20,8 +20,8 @@ abstract class StacksMojo extends AbstractMojo {
   @Parameter(property = "cfn.templates", defaultValue = "${project.basedir}", required = true)
   File templates;
 
-  /** Folder of the cfn-guard policy rules. */
-  @Parameter(property = "cfn.rules", required = true)
+  /** Folder of the cfn-guard policy rules (required). */
+  @Parameter(property = "cfn.rules")
   File rules;
 
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
@@ -38,6 +38,8 @@ abstract class StacksMojo extends AbstractMojo {
           + plugin.getArtifactId());
       return;
     }
+    // Not `required` for Maven: a module that does not declare the plugin has no configuration to give.
+    required(rules, "cfn.rules");
     try (PrintWriter out = new PrintWriter(new LogWriter(getLog()))) {
       run(out);
     } catch (RuntimeException e) {
@@ -45,9 +47,17 @@ abstract class StacksMojo extends AbstractMojo {
       if (problem == null) {
         throw new MojoExecutionException(e.getMessage(), e);
       }
-      throw new MojoFailureException(problem, e);
+      // Without the cause: Maven would append its message, and the one line is the whole story.
+      throw new MojoFailureException(problem);
     }
   }
 
   abstract void run(PrintWriter out) throws MojoFailureException;
+
+  static void required(Object value, String property) throws MojoFailureException {
+    if (value == null) {
+      throw new MojoFailureException(property + " is not set: configure it in cloudformation/pom.xml or pass -D"
+          + property + "=...");
+    }
+  }
 }
