@@ -87,10 +87,7 @@ class GoalsTest {
 
   @Test
   void aTemplateThatFailsTheChecksFailsTheCheckGoalNamingTheFile() throws IOException {
-    Path templates = Files.createDirectories(dir.resolve("templates"));
-    for (String name : List.of("bootstrap.yaml", "stack.yaml")) {
-      Files.copy(REPO.resolve("cloudformation").resolve(name), templates.resolve(name));
-    }
+    Path templates = copyOfTheTemplates();
     Path stack = templates.resolve("stack.yaml");
     Files.writeString(stack, Files.readString(stack).replace("CidrIp: 104.154.0.0/15", "CidrIp: 0.0.0.0/0"));
     CheckMojo check = configure(new CheckMojo());
@@ -100,6 +97,30 @@ class GoalsTest {
         .hasMessageStartingWith(stack + " fails ")
         .hasMessageEndingWith(" check(s) (cfn-lint / cfn-guard, listed above): nothing was sent to AWS");
     assertThat(pluginContext).doesNotContainKey(CheckMojo.CHECKED);
+  }
+
+  @Test
+  void aPassIsRecordedAndOnlyOtherBytesAreCheckedAgain() throws Exception {
+    Path templates = copyOfTheTemplates();
+    CheckMojo first = configure(new CheckMojo());
+    first.templates = templates.toFile();
+    first.execute();
+    CheckMojo second = configure(new CheckMojo());
+    second.templates = templates.toFile();
+    second.execute();
+    Path stack = templates.resolve("stack.yaml");
+    Files.writeString(stack, Files.readString(stack) + "# one more byte\n");
+    CheckMojo third = configure(new CheckMojo());
+    third.templates = templates.toFile();
+    third.execute();
+
+    assertThat(log).filteredOn(l -> l.startsWith("[info] Checked ") || l.contains("not run again")).containsExactly(
+        "[info] Checked " + templates.resolve("bootstrap.yaml") + ": cfn-lint and cfn-guard pass.",
+        "[info] Checked " + stack + ": cfn-lint and cfn-guard pass.",
+        "[info] cfn-lint and cfn-guard passed these exact templates, rules and tool versions before ("
+            + dir.resolve("target/hello-host-check.sha256") + "): not run again.",
+        "[info] Checked " + templates.resolve("bootstrap.yaml") + ": cfn-lint and cfn-guard pass.",
+        "[info] Checked " + stack + ": cfn-lint and cfn-guard pass.");
   }
 
   @Test
@@ -123,6 +144,14 @@ class GoalsTest {
     assertThat(log).containsExactly("[info] Nothing to do in cloudformation: it does not declare hello-host-maven-plugin");
   }
 
+  private Path copyOfTheTemplates() throws IOException {
+    Path templates = Files.createDirectories(dir.resolve("templates"));
+    for (String name : List.of("bootstrap.yaml", "stack.yaml")) {
+      Files.copy(REPO.resolve("cloudformation").resolve(name), templates.resolve(name));
+    }
+    return templates;
+  }
+
   /** What Maven injects, as cloudformation/pom.xml configures it. */
   private <T extends StacksMojo> T configure(T mojo) {
     PluginDescriptor descriptor = new PluginDescriptor();
@@ -134,6 +163,7 @@ class GoalsTest {
     MavenProject project = new MavenProject();
     project.setArtifactId("cloudformation");
     project.getModel().setBuild(new Build());
+    project.getBuild().setDirectory(dir.resolve("target").toString());
     project.getBuild().addPlugin(declared);
     mojo.project = project;
     mojo.plugin = descriptor;
