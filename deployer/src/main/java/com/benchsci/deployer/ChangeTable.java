@@ -1,14 +1,20 @@
 package com.benchsci.deployer;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.cloudformation.model.Change;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChange;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChangeDetail;
 import software.amazon.awssdk.services.cloudformation.model.ResourceTargetDefinition;
 
-/** A change set as a table: one row per resource change, for the console and for a pull-request comment. */
+/**
+ * A change set as a table: one row per resource change, for the console and for a pull-request comment. Rows come
+ * in a fixed order, the changes that matter first: replacements and deletions, then security group rules, then IAM,
+ * then the rest (each group by logical id).
+ */
 final class ChangeTable {
 
   record Row(String action, String logicalId, String type, String replacement, String details) {}
@@ -17,8 +23,35 @@ final class ChangeTable {
 
   private final List<Row> rows;
 
+  private static final Comparator<Row> MATTERS_FIRST = Comparator.comparingInt(ChangeTable::weight)
+      .thenComparing(Row::logicalId).thenComparing(Row::action);
+
   ChangeTable(List<Row> rows) {
-    this.rows = List.copyOf(rows);
+    this.rows = rows.stream().sorted(MATTERS_FIRST).toList();
+  }
+
+  /**
+   * What a CREATE change set of {@code template} would list: every resource as an addition. A review of a stack
+   * that does not exist yet renders this instead of creating a change set (and with it a placeholder stack).
+   */
+  static ChangeTable additions(Template template) {
+    List<Row> rows = new ArrayList<>();
+    if (template.tree().get("Resources") instanceof Map<?, ?> resources) {
+      resources.forEach((id, resource) -> rows.add(new Row("Add", String.valueOf(id),
+          resource instanceof Map<?, ?> r ? orDash(String.valueOf(r.get("Type"))) : "-", "-", "")));
+    }
+    return new ChangeTable(rows);
+  }
+
+  /** 0: replaced or removed; 1: a security group or its rules; 2: IAM; 3: anything else. */
+  private static int weight(Row r) {
+    if (r.action().equals("Remove") || r.replacement().equals("True") || r.replacement().equals("Conditional")) {
+      return 0;
+    }
+    if (r.type().startsWith("AWS::EC2::SecurityGroup")) {
+      return 1;
+    }
+    return r.type().startsWith("AWS::IAM::") ? 2 : 3;
   }
 
   static ChangeTable of(List<Change> changes) {

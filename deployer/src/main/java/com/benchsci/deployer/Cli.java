@@ -2,31 +2,35 @@ package com.benchsci.deployer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.security.SecureRandom;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * {@code java -jar deployer.jar}: deploys cloudformation/bootstrap.yaml and stack.yaml through change sets.
- * Exit 0: deployed, reviewed or nothing to change; 1: refused or failed (one line says why); 2: bad usage.
+ * Exit 0: deployed, reviewed or nothing to change; 1: refused or failed (one line says why); 2: bad usage;
+ * 3: stopped before executing a change set that was not the reviewed one (its new review is written).
+ * Subcommands {@code drift} and {@code audit} compare the deployed stacks with their code (see their classes).
  */
 @Command(name = "deployer", mixinStandardHelpOptions = true,
-    description = "Deploys the hello-host stacks through CloudFormation change sets (local moto by default).")
+    description = "Deploys the hello-host stacks through CloudFormation change sets (local moto by default).",
+    subcommands = {DriftCommand.class, AuditCommand.class})
 public final class Cli implements Callable<Integer> {
 
   @Spec
@@ -40,7 +44,8 @@ public final class Cli implements Callable<Integer> {
       description = "Folder of bootstrap.yaml, stack.yaml and their <name>-<env>.json parameter files.")
   Path templates;
 
-  @Option(names = "--rules", defaultValue = "guard-rules", description = "Folder of the cfn-guard policy rules.")
+  @Option(names = "--rules", defaultValue = "guard-rules",
+      description = "Folder of the cfn-guard policy rules (checked here, and published for the Guard Hook).")
   Path rules;
 
   @Option(names = "--app-jar", defaultValue = "vertx-app/target/vertx-app.jar", description = "The app to deploy.")
@@ -58,10 +63,22 @@ public final class Cli implements Callable<Integer> {
       + " else a moto server started and kept running by the deployer).")
   URI endpoint;
 
+  @Option(names = "--refresh-image", arity = "0..1",
+      description = "Resolve the host image from its public SSM parameter again (replaces the instance when AWS"
+          + " published a new one). Without it, an existing stack keeps the image it runs.")
+  boolean refreshImage;
+
+  @Option(names = "--reviewed-digests", defaultValue = "any", paramLabel = "STACK=SHA256,...|any",
+      description = "Execute only change sets whose digest is the reviewed one for their stack (the review's"
+          + " review-digests.txt); else write the new review and exit 3. 'any' (default): no such check.")
+  String reviewedDigests;
+
   @Option(names = "--wait-minutes", defaultValue = "30", description = "Longest wait for one stack operation.")
   long waitMinutes;
 
   enum Env { local, prod }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -74,12 +91,27 @@ public final class Cli implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     Deployer.Settings settings = new Deployer.Settings(templates, rules, appJar, env == Env.prod, execute, reviewFile,
-        endpoint, Duration.ofMinutes(waitMinutes));
-    try {
+        endpoint, Duration.ofMinutes(waitMinutes), refreshImage, reviewedDigests);
+    return reportingErrors(spec, () -> {
       Deployer.deploy(settings, Deployer.Checked.NOTHING, out);
       return 0;
+    });
+  }
+
+  /**
+   * Runs {@code command}; a refusal or failure becomes one "ERROR:" line and exit code 1, a stop before unreviewed
+   * changes one "STOPPED:" line and exit code 3.
+   */
+  static int reportingErrors(CommandSpec spec, Callable<Integer> command) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return command.call();
+    } catch (UnreviewedChangesException e) {
+      out.flush();
+      err.println("STOPPED: " + e.getMessage());
+      return 3;
     } catch (RuntimeException e) {
       String problem = Deployer.problem(e);
       if (problem == null) {
@@ -88,10 +120,47 @@ public final class Cli implements Callable<Integer> {
       out.flush();
       err.println("ERROR: " + problem);
       return 1;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  /** {@code any}: null (no check); else {@code stack=sha256} pairs, comma-separated (empty: nothing reviewed). */
+  static Map<String, String> reviewedDigests(String value) {
+    if (value.equals("any")) {
+      return null;
+    }
+    Map<String, String> digests = new LinkedHashMap<>();
+    for (String pair : value.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      String[] parts = pair.trim().split("=", 2);
+      if (parts.length != 2 || !parts[1].matches("[0-9a-f]{64}")) {
+        throw new DeployException("--reviewed-digests: '" + pair
+            + "' is not STACK=<64 hex digits> (the content of review-digests.txt)");
+      }
+      digests.put(parts[0], parts[1]);
+    }
+    return digests;
+  }
+
+  /** prod: AWS through the default chains; local: --endpoint, else $AWS_ENDPOINT_URL, else the local moto. */
+  static AwsTarget target(Env env, URI endpoint, PrintWriter out) {
+    if (env == Env.prod) {
+      return AwsTarget.aws();
+    }
+    if (endpoint != null) {
+      return AwsTarget.emulator(endpoint);
+    }
+    String fromEnv = System.getenv("AWS_ENDPOINT_URL");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return AwsTarget.emulator(URI.create(fromEnv));
+    }
+    return AwsTarget.emulator(LocalEmulator.endpoint(ToolCache.standard(), out));
   }
 
   /** cfn-lint and the cfn-guard policy rules, run on each template before anything reaches AWS. */
@@ -107,23 +176,10 @@ public final class Cli implements Callable<Integer> {
         template -> guard.validate(template).stream().map(Object::toString).toList());
   }
 
-  /** One line for the client-side failures a user can fix: credentials and reachability. */
-  static String clientProblem(SdkClientException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof UnknownHostException) {
-        return "cannot reach the AWS endpoint (" + t.getMessage() + "): check the network or the endpoint"
-            + " (--endpoint, cfn.endpoint in Maven)";
-      }
-    }
-    String message = String.valueOf(e.getMessage());
-    if (message.contains("Unable to load credentials")) {
-      return "no AWS credentials found: configure the default chain (AWS_PROFILE, SSO, OIDC web identity,"
-          + " instance role); keys are never read from the repository";
-    }
-    return message.lines().findFirst().orElse(message);
-  }
-
-  /** Unique per run and traceable to the commit: hello-host-<commit>-<UTC time>. */
+  /**
+   * The run id, also the change-set name and client token: hello-host-<commit>-<UTC time>-<random>, traceable to the
+   * commit and unique per run even for runs started in the same second.
+   */
   static String changeSetName() {
     String commit = System.getenv("CIRCLE_SHA1");
     if (commit == null || commit.isBlank()) {
@@ -131,7 +187,8 @@ public final class Cli implements Callable<Integer> {
     }
     String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC));
     String safe = commit.replaceAll("[^A-Za-z0-9]", "");
-    return "hello-host-" + (safe.isEmpty() ? "nocommit" : safe.substring(0, Math.min(12, safe.length()))) + "-" + time;
+    return "hello-host-" + (safe.isEmpty() ? "nocommit" : safe.substring(0, Math.min(12, safe.length()))) + "-" + time
+        + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
   }
 
   private static String gitHead() {

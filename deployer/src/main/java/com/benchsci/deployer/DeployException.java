@@ -1,7 +1,7 @@
 package com.benchsci.deployer;
 
 /** A failure the user can act on: its message is the one line the CLI prints, without a stack trace. */
-public final class DeployException extends RuntimeException {
+public class DeployException extends RuntimeException {
 
   public DeployException(String message) {
     super(message);

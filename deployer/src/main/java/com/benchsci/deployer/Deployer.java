@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -35,7 +34,7 @@ public final class Deployer {
    * {@code $AWS_ENDPOINT_URL}, else the local moto server that the deployer starts and leaves running.
    */
   public record Settings(Path templates, Path rules, Path appJar, boolean prod, boolean execute, Path reviewFile,
-      URI endpoint, Duration waitLimit) {}
+      URI endpoint, Duration waitLimit, boolean refreshImage, String reviewedDigests) {}
 
   /** The exact bytes of the templates that passed cfn-lint and cfn-guard against {@code rules}. */
   public record Checked(Path rules, Map<Path, String> digests) {
@@ -90,12 +89,14 @@ public final class Deployer {
       out.println("The templates are byte for byte the ones checked earlier in this build: not checked again.");
     }
     List<TemplateCheck> checks = done ? List.of() : Cli.checks(settings.rules());
-    Deployment.Settings run = new Deployment.Settings(settings.templates(), settings.prod() ? "prod" : "local",
+    Cli.Env env = env(settings.prod());
+    Deployment.Settings run = new Deployment.Settings(settings.templates(), settings.rules(), env.name(),
         settings.appJar(), settings.execute(), settings.waitLimit(), settings.prod(),
-        settings.prod() && settings.execute(), settings.reviewFile(), Cli.changeSetName());
+        settings.prod() && settings.execute(), settings.reviewFile(), Cli.changeSetName(), settings.refreshImage(),
+        Cli.reviewedDigests(settings.reviewedDigests()));
     AwsTarget[] used = new AwsTarget[1];
     try {
-      new Deployment(run, checks, out).run(() -> used[0] = target(settings, out));
+      new Deployment(run, checks, out).run(() -> used[0] = Cli.target(env, settings.endpoint(), out));
     } finally {
       // The clients are closed by the deployment; a credential provider may hold its own (STS) client.
       if (used[0] != null && used[0].credentials() instanceof SdkAutoCloseable closeable) {
@@ -104,33 +105,40 @@ public final class Deployer {
     }
   }
 
-  /** The one line for a failure the user can act on, or null for a defect (which keeps its stack trace). */
+  /** Drift detection on both stacks, report written; the CLI's exit code: 0 in sync, 3 drift, 4 detection failed. */
+  public static int drift(boolean prod, URI endpoint, Duration waitLimit, Path report, PrintWriter out) {
+    StackDrift.Settings settings = new StackDrift.Settings(
+        List.of(Deployment.BOOTSTRAP_STACK, Deployment.APP_STACK), waitLimit, report);
+    return StackDrift.run(settings, Cli.target(env(prod), endpoint, out), out).exitCode();
+  }
+
+  /** The host's live security groups against the firewall rules of {@code rules}, report written; true: passed. */
+  public static boolean audit(boolean prod, URI endpoint, Path rules, Path document, Path report, PrintWriter out) {
+    if (!Files.isDirectory(rules)) {
+      throw new DeployException("cfn-guard rules not found: " + rules + " (run from the repository root or set --rules)");
+    }
+    GuardCheck guard = new GuardCheck(ToolCache.standard().cfnGuard(), rules);
+    return FirewallAudit.run(new FirewallAudit.Settings(Deployment.APP_STACK, document, report),
+        Cli.target(env(prod), endpoint, out), guard, out).passed();
+  }
+
+  private static Cli.Env env(boolean prod) {
+    return prod ? Cli.Env.prod : Cli.Env.local;
+  }
+
+  /**
+   * The one line for a failure the user can act on (a refusal, a stop before unreviewed changes, AWS saying no), or
+   * null for a defect (which keeps its stack trace).
+   */
   public static String problem(RuntimeException e) {
     if (e instanceof DeployException) {
       return e.getMessage();
-    }
-    if (e instanceof SdkClientException client) {
-      return Cli.clientProblem(client);
     }
     if (e instanceof AwsServiceException service) {
       return "AWS refused the request (" + service.awsErrorDetails().errorCode() + "): "
           + service.awsErrorDetails().errorMessage();
     }
     return null;
-  }
-
-  private static AwsTarget target(Settings settings, PrintWriter out) {
-    if (settings.prod()) {
-      return AwsTarget.aws();
-    }
-    if (settings.endpoint() != null) {
-      return AwsTarget.emulator(settings.endpoint());
-    }
-    String fromEnv = System.getenv("AWS_ENDPOINT_URL");
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return AwsTarget.emulator(URI.create(fromEnv));
-    }
-    return AwsTarget.emulator(LocalEmulator.endpoint(ToolCache.standard(), out));
   }
 
   private static Checked checked(Path templates, Path rules) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,11 @@ public final class GuardCheck {
     return new GuardCheck(ToolCache.standard().cfnGuard(), repoRoot.resolve("guard-rules"));
   }
 
-  /** One failed rule on one resource. {@code resource} is empty when the rule failed on the template as a whole. */
-  public record Violation(Path file, String resource, String rule, String message) {
+  /**
+   * One failed rule on one resource. {@code resource} is empty when the rule failed on the template as a whole;
+   * {@code entry} is where in the resource, down to a list entry (/Resources/Web/Properties/SecurityGroupIngress/7).
+   */
+  public record Violation(Path file, String resource, String rule, String message, String entry) {
     @Override
     public String toString() {
       String where = resource.isEmpty() ? file.toString() : file + " resource " + resource;
@@ -58,10 +62,26 @@ public final class GuardCheck {
 
   /** Every violation of every rule in {@code template}; an empty list means the template complies. */
   public List<Violation> validate(Path template) {
+    return validate(template, List.of(rulesDir));
+  }
+
+  /**
+   * The violations of only the named rule files of the rules directory (e.g. the firewall rules, for a document
+   * that describes the security groups and nothing else of the host).
+   */
+  public List<Violation> validate(Path template, Collection<String> ruleFiles) {
+    List<Path> rules = ruleFiles.stream().map(rulesDir::resolve).toList();
+    rules.forEach(GuardCheck::requireFile);
+    return validate(template, rules);
+  }
+
+  private List<Violation> validate(Path template, List<Path> rules) {
     requireFile(template);
-    ExternalCommand.Result run = run(List.of("validate", "--rules", rulesDir.toString(), "--data", template.toString(),
-        "--structured", "--show-summary", "none", "--output-format", "json"), Set.of(0, VALIDATION_FAILED));
-    return violations(template, run.stdout());
+    List<String> arguments = new ArrayList<>(List.of("validate"));
+    rules.forEach(r -> arguments.addAll(List.of("--rules", r.toString())));
+    arguments.addAll(List.of("--data", template.toString(), "--structured", "--show-summary", "none",
+        "--output-format", "json"));
+    return violations(template, run(arguments, Set.of(0, VALIDATION_FAILED)).stdout());
   }
 
   /** Writes cfn-guard's own JUnit XML of {@code validate} on {@code template} (for CI's test results). */
@@ -86,9 +106,9 @@ public final class GuardCheck {
     return new RuleTests(false, run(List.of("test", "--dir", rulesDir.toString()), Set.of(TESTS_FAILED)).stdout());
   }
 
-  private static void requireFile(Path template) {
-    if (!Files.isRegularFile(template)) {
-      throw new IllegalArgumentException("template not found: " + template);
+  private static void requireFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("file not found: " + file);
     }
   }
 
@@ -142,10 +162,13 @@ public final class GuardCheck {
       // "a or b <<message>>" carries the message on its last alternative only; it belongs to all of them.
       own = firstCustomMessage(map.get("Disjunctions"));
     }
-    if (map.containsKey("check")) {
+    // A failed comparison carries "check"; a block over a property that is missing carries "unresolved".
+    Object failure = map.containsKey("check") ? map.get("check") : map.get("unresolved");
+    if (failure != null) {
       String text = own != null ? own : tidy(String.valueOf(((Map<String, Object>) map.get("messages"))
           .get("error_message")));
-      found.add(new Violation(template, resourceOf(map.get("check")), rule, text));
+      String path = resourcePath(failure);
+      found.add(new Violation(template, path.isEmpty() ? "" : path.split("/")[2], rule, text, segments(path, 5)));
       return;
     }
     for (Object child : map.values()) {
@@ -180,33 +203,39 @@ public final class GuardCheck {
     return null;
   }
 
-  /** The logical id from the first path {@code /Resources/<id>/...} in a check (a captured key: path /Resources). */
-  private static String resourceOf(Object node) {
+  /**
+   * The first path {@code /Resources/<id>/...} in a check (a captured key, path /Resources, gives
+   * {@code /Resources/<key>}), or "" when the check names no resource.
+   */
+  private static String resourcePath(Object node) {
     if (node instanceof Map<?, ?> map) {
       if (map.get("path") instanceof String path && path.startsWith("/Resources")) {
-        String[] parts = path.split("/");
-        if (parts.length > 2) {
-          return parts[2];
+        if (path.split("/").length > 2) {
+          return path;
         }
         if (map.get("value") instanceof String key) {
-          return key;
+          return "/Resources/" + key;
         }
       }
-      for (Object child : map.values()) {
-        String found = resourceOf(child);
-        if (!found.isEmpty()) {
-          return found;
-        }
-      }
-    } else if (node instanceof List<?> list) {
-      for (Object child : list) {
-        String found = resourceOf(child);
-        if (!found.isEmpty()) {
-          return found;
-        }
+      return firstResourcePath(map.values());
+    }
+    return node instanceof List<?> list ? firstResourcePath(list) : "";
+  }
+
+  private static String firstResourcePath(Collection<?> nodes) {
+    for (Object child : nodes) {
+      String found = resourcePath(child);
+      if (!found.isEmpty()) {
+        return found;
       }
     }
     return "";
+  }
+
+  /** The first {@code depth} segments of a path: /Resources/Web/Properties/SecurityGroupIngress/7 at depth 5. */
+  private static String segments(String path, int depth) {
+    String[] parts = path.split("/");
+    return parts.length <= depth + 1 ? path : String.join("/", java.util.Arrays.copyOf(parts, depth + 1));
   }
 
   private static String tidy(String message) {

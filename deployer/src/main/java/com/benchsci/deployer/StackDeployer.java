@@ -3,6 +3,7 @@ package com.benchsci.deployer;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -19,18 +20,29 @@ import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 
 /**
  * Deploys one template to one stack through a change set: classify the stack, create the change set, show it,
- * execute exactly that change set (or only review it), follow the events to the end. Whatever happens, the change
- * set it created does not outlive the run, nor does a placeholder stack of a CREATE change set never executed.
+ * execute exactly that change set (or only review it), follow the events to the end. What the run created, and
+ * whether another run holds the stack, is the {@link RunLease}'s business: it alone cleans up.
  */
 final class StackDeployer {
 
   /** How a deploy of one stack ended when it did not fail. */
-  enum Kind { CHANGED, NO_CHANGES, REVIEWED }
+  enum Kind { CHANGED, NO_CHANGES, REVIEWED, UNREVIEWED }
 
-  record Result(Kind kind, ChangeTable changes, String note) {}
+  /** {@code digest}: of what was shown ({@link ChangeSetDigest}), empty when nothing was. */
+  record Result(Kind kind, ChangeTable changes, String note, String digest) {}
 
-  /** {@code changeSetName} is unique per run (commit and time); it doubles as the client token. */
-  record Options(boolean execute, Duration waitLimit, boolean terminationProtection, String changeSetName) {}
+  /**
+   * {@code reviewedDigests}: stack name to the digest its review showed; when not null, a change set executes only
+   * when its digest is the reviewed one for its stack (else: {@link Kind#UNREVIEWED}, nothing executed).
+   * {@code emulator}: compare with the deployed stack before creating a change set (see {@link #deployedAsIs}).
+   */
+  record Options(boolean execute, Duration waitLimit, boolean terminationProtection,
+      Map<String, String> reviewedDigests, boolean emulator) {
+
+    Options reviewOnly() {
+      return new Options(false, waitLimit, terminationProtection, reviewedDigests, emulator);
+    }
+  }
 
   private static final List<String> NO_CHANGE_REASONS =
       List.of("didn't contain changes", "No updates are to be performed");
@@ -38,64 +50,118 @@ final class StackDeployer {
   private final CloudFormationClient cfn;
   private final PrintWriter out;
   private final Options options;
+  private final RunLease lease;
 
-  StackDeployer(CloudFormationClient cfn, PrintWriter out, Options options) {
+  StackDeployer(CloudFormationClient cfn, PrintWriter out, Options options, RunLease lease) {
     this.cfn = cfn;
     this.out = out;
     this.options = options;
+    this.lease = lease;
   }
 
-  Result deploy(String stackName, Template template, Map<String, String> parameters) {
-    StackState state = StackState.of(status(stackName));
-    if (state == StackState.BUSY) {
-      if (!options.execute()) {
-        throw new DeployException("stack " + stackName + " is " + status(stackName)
-            + ": review it again when that operation has finished");
-      }
-      out.printf("Stack %s is %s: waiting for that operation to finish first.%n", stackName, status(stackName));
-      EventStream events = new EventStream(cfn, stackName, out);
-      events.skipExisting();
-      followUntilSettled(stackName, events);
-      state = StackState.of(status(stackName));
-    }
+  /** {@code templateUrl}: where the template was uploaded when it is too big to send inline, else null. */
+  Result deploy(String stackName, Template template, String templateUrl, Map<String, String> parameters) {
+    Stack stack = find(stackName);
+    lease.refuseIfHeld(stackName, stack);
+    StackState state = StackState.of(stack == null ? null : stack.stackStatusAsString());
     switch (state) {
       case ROLLBACK_STUCK -> throw new DeployException("stack " + stackName + " is UPDATE_ROLLBACK_FAILED: fix the"
           + " cause in its events, then run: aws cloudformation continue-update-rollback --stack-name " + stackName
           + " --region " + cfn.serviceClientConfiguration().region().id());
-      case BROKEN, BUSY -> throw new DeployException("stack " + stackName + " is " + status(stackName)
+      case BROKEN -> throw new DeployException("stack " + stackName + " is " + stack.stackStatusAsString()
           + " and cannot take a change set; see: aws cloudformation describe-stack-events --stack-name " + stackName);
+      case UPDATE -> {
+        // Whatever the stack's history (an interrupted first create, an import, a recreate by hand).
+        if (options.execute() && options.terminationProtection()
+            && !Boolean.TRUE.equals(stack.enableTerminationProtection())) {
+          out.printf("Stack %s has no termination protection: enabling it.%n", stackName);
+          protect(stackName);
+        }
+      }
       case RECREATE -> {
+        String note = "Stack " + stackName + " is ROLLBACK_COMPLETE (its first create failed): the deploy will"
+            + " delete it and create it again.";
+        Result additions = additionsOnly(stackName, template, parameters, note);
         if (!options.execute()) {
-          String note = "Stack " + stackName + " is ROLLBACK_COMPLETE (its first create failed): the deploy will"
-              + " delete it and create it again.";
-          out.println(note);
-          return new Result(Kind.REVIEWED, new ChangeTable(List.of()), note);
+          return additions;
+        }
+        if (options.reviewedDigests() != null
+            && !additions.digest().equals(options.reviewedDigests().get(stackName))) {
+          out.printf("NOT EXECUTED: the re-creation of stack %s was not reviewed (digest %s); nothing deleted.%n",
+              stackName, additions.digest());
+          return new Result(Kind.UNREVIEWED, additions.changes(), note, additions.digest());
         }
         out.printf("Stack %s is ROLLBACK_COMPLETE (its first create failed): deleting it, then creating it again.%n",
             stackName);
         deleteStack(stackName);
+        stack = null;
         state = StackState.CREATE;
       }
       default -> { }
     }
+    if (state == StackState.CREATE && !options.execute()) {
+      return additionsOnly(stackName, template, parameters, "Stack " + stackName + " does not exist: the review lists"
+          + " the template's resources as additions (no change set created).");
+    }
+    if (state == StackState.UPDATE && options.emulator() && deployedAsIs(stack, template, parameters)) {
+      out.printf("No changes to stack %s. (Same template and parameters as deployed, compared by the deployer:"
+          + " moto's own check is stale after a parameter change.)%n", stackName);
+      return new Result(Kind.NO_CHANGES, new ChangeTable(List.of()), "", "");
+    }
     ChangeSetType type = state == StackState.UPDATE ? ChangeSetType.UPDATE : ChangeSetType.CREATE;
-    return throughChangeSet(stackName, template, parameters, type);
+    return throughChangeSet(stackName, template, templateUrl, parameters, type, stack != null);
   }
 
-  private Result throughChangeSet(String stackName, Template template, Map<String, String> parameters,
-      ChangeSetType type) {
-    String name = options.changeSetName();
-    out.printf("Creating %s change set %s for stack %s from %s%n", type, name, stackName, template.file());
+  /**
+   * The review of a stack that does not exist: the template's resources as additions, without a CREATE change set
+   * (which would create a placeholder stack that the review role then could not, and should not, delete).
+   */
+  private Result additionsOnly(String stackName, Template template, Map<String, String> parameters, String note) {
+    ChangeTable table = ChangeTable.additions(template);
+    String digest = ChangeSetDigest.of(stackName, template.body(), parameters, table);
+    out.printf("%s%nChanges to stack %s (%d, digest %s):%n%s", note, stackName, table.rows().size(), digest,
+        table.console());
+    return new Result(Kind.REVIEWED, table, note, digest);
+  }
+
+  /**
+   * moto answers a change set with the template and parameters already deployed by an empty change set, not "didn't
+   * contain changes", once an executed change set has changed a parameter (its no-change test keeps comparing with
+   * the parameters the stack was created with). On an emulator the deployer applies AWS's rule itself first.
+   */
+  private boolean deployedAsIs(Stack stack, Template template, Map<String, String> parameters) {
+    if (!template.body().equals(cfn.getTemplate(r -> r.stackName(stack.stackId())).templateBody())) {
+      return false;
+    }
+    Map<String, String> wanted = new LinkedHashMap<>();
+    if (template.tree().get("Parameters") instanceof Map<?, ?> declared) {
+      declared.forEach((name, declaration) -> {
+        if (declaration instanceof Map<?, ?> d && d.get("Default") != null) {
+          wanted.put(String.valueOf(name), String.valueOf(d.get("Default")));
+        }
+      });
+    }
+    wanted.putAll(parameters);
+    Map<String, String> deployed = new LinkedHashMap<>();
+    stack.parameters().forEach(p -> deployed.put(p.parameterKey(), p.parameterValue()));
+    return deployed.equals(wanted);
+  }
+
+  private Result throughChangeSet(String stackName, Template template, String templateUrl,
+      Map<String, String> parameters, ChangeSetType type, boolean stackExisted) {
+    String name = lease.nextChangeSetName(stackName);
+    out.printf("Creating %s change set %s for stack %s from %s%s%n", type, name, stackName, template.file(),
+        templateUrl == null ? "" : " (by TemplateURL " + templateUrl + ")");
     try {
-      cfn.createChangeSet(r -> r.stackName(stackName).changeSetName(name).clientToken(name)
-          .changeSetType(type).templateBody(template.body())
+      lease.create(stackName, name, stackExisted, () -> cfn.createChangeSet(r -> r.stackName(stackName)
+          .changeSetName(name).clientToken(name).changeSetType(type)
+          .templateBody(templateUrl == null ? template.body() : null).templateURL(templateUrl)
           .parameters(parameters.entrySet().stream()
               .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build())
               .toList())
           .capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM)
-          .description("hello-host deploy " + name));
+          .description(description())));
     } catch (CloudFormationException e) {
-      cleanUp(stackName, name, type);
       if (isNoChange(e.awsErrorDetails().errorMessage())) {
         return noChanges(stackName);
       }
@@ -103,10 +169,11 @@ final class StackDeployer {
           + e.awsErrorDetails().errorMessage(), e);
     }
     try {
-      return reviewAndExecute(stackName, name, type);
+      lease.claim(stackName);
+      return reviewAndExecute(stackName, template, parameters, name, type);
     } catch (RuntimeException e) {
       try {
-        cleanUp(stackName, name, type);
+        lease.release(stackName);
       } catch (RuntimeException cleanupFailure) {
         e.addSuppressed(cleanupFailure);
         out.printf("WARNING: could not delete change set %s of stack %s: %s%n", name, stackName,
@@ -116,11 +183,18 @@ final class StackDeployer {
     }
   }
 
-  private Result reviewAndExecute(String stackName, String name, ChangeSetType type) {
+  /** Says which run made the change set, for another run that finds it in its way. */
+  private static String description() {
+    String build = System.getenv("CIRCLE_BUILD_URL");
+    return "hello-host deployer" + (build == null || build.isBlank() ? "" : " in " + build);
+  }
+
+  private Result reviewAndExecute(String stackName, Template template, Map<String, String> parameters, String name,
+      ChangeSetType type) {
     DescribeChangeSetResponse created = awaitChangeSet(stackName, name);
     if ("FAILED".equals(created.statusAsString())) {
       if (isNoChange(created.statusReason())) {
-        cleanUp(stackName, name, type);
+        lease.release(stackName);
         return noChanges(stackName);
       }
       throw new DeployException("change set " + name + " for stack " + stackName + " failed: "
@@ -130,14 +204,21 @@ final class StackDeployer {
             r -> r.stackName(stackName).changeSetName(name).includePropertyValues(true))
         .stream().flatMap(page -> page.changes().stream()).toList();
     ChangeTable table = ChangeTable.of(changes);
-    out.printf("Changes to stack %s (%d):%n%s", stackName, table.rows().size(), table.console());
+    String digest = ChangeSetDigest.of(stackName, template.body(), parameters, table);
+    out.printf("Changes to stack %s (%d, digest %s):%n%s", stackName, table.rows().size(), digest, table.console());
     if (!options.execute()) {
-      cleanUp(stackName, name, type);
+      lease.release(stackName);
       out.printf("Review only: change set %s deleted, nothing executed.%n", name);
-      return new Result(Kind.REVIEWED, table, "");
+      return new Result(Kind.REVIEWED, table, "", digest);
+    }
+    if (options.reviewedDigests() != null && !digest.equals(options.reviewedDigests().get(stackName))) {
+      lease.release(stackName);
+      out.printf("NOT EXECUTED: change set %s is not the reviewed one for stack %s (digest %s, reviewed: %s);"
+          + " deleted.%n", name, stackName, digest, options.reviewedDigests().getOrDefault(stackName, "none"));
+      return new Result(Kind.UNREVIEWED, table, "", digest);
     }
     execute(stackName, name, type);
-    return new Result(Kind.CHANGED, table, "");
+    return new Result(Kind.CHANGED, table, "", digest);
   }
 
   private void execute(String stackName, String name, ChangeSetType type) {
@@ -151,7 +232,8 @@ final class StackDeployer {
     events.skipExisting();
     out.printf("Executing change set %s on stack %s%n", name, stackName);
     try {
-      cfn.executeChangeSet(r -> r.stackName(stackName).changeSetName(name).clientRequestToken(name));
+      lease.execute(stackName,
+          () -> cfn.executeChangeSet(r -> r.stackName(stackName).changeSetName(name).clientRequestToken(name)));
     } catch (CloudFormationException e) {
       events.poll();
       throw new DeployException("executing change set " + name + " on stack " + stackName + " failed: "
@@ -171,7 +253,7 @@ final class StackDeployer {
     }
     out.printf("Stack %s is %s after %ds.%n", stackName, finalStatus, events.elapsed().toSeconds());
     // AWS removes an executed change set itself; an emulator may keep it listed.
-    deleteChangeSetIfPresent(stackName, name);
+    lease.release(stackName);
     if (type == ChangeSetType.CREATE && options.terminationProtection()) {
       protect(stackName);
     }
@@ -217,31 +299,11 @@ final class StackDeployer {
 
   private Result noChanges(String stackName) {
     out.printf("No changes to stack %s.%n", stackName);
-    return new Result(Kind.NO_CHANGES, new ChangeTable(List.of()), "");
+    return new Result(Kind.NO_CHANGES, new ChangeTable(List.of()), "", "");
   }
 
   private static boolean isNoChange(String reason) {
     return reason != null && NO_CHANGE_REASONS.stream().anyMatch(reason::contains);
-  }
-
-  /** Deletes the change set and, for a CREATE that never ran, the REVIEW_IN_PROGRESS stack it made. */
-  private void cleanUp(String stackName, String changeSet, ChangeSetType type) {
-    deleteChangeSetIfPresent(stackName, changeSet);
-    if (type == ChangeSetType.CREATE && "REVIEW_IN_PROGRESS".equals(status(stackName))) {
-      cfn.deleteStack(r -> r.stackName(stackName));
-      out.printf("Deleted the placeholder stack %s (REVIEW_IN_PROGRESS) of the unexecuted CREATE change set.%n",
-          stackName);
-    }
-  }
-
-  /** A change set still executing is left alone: CloudFormation removes it when the execution ends. */
-  private void deleteChangeSetIfPresent(String stackName, String changeSet) {
-    boolean listed = status(stackName) != null && cfn.listChangeSetsPaginator(r -> r.stackName(stackName))
-        .summaries().stream().anyMatch(s -> changeSet.equals(s.changeSetName())
-            && !"EXECUTE_IN_PROGRESS".equals(s.executionStatusAsString()));
-    if (listed) {
-      cfn.deleteChangeSet(r -> r.stackName(stackName).changeSetName(changeSet));
-    }
   }
 
   private void deleteStack(String stackName) {

@@ -11,7 +11,7 @@ enum StackState {
   UPDATE,
   /** A failed first create (ROLLBACK_COMPLETE) cannot be updated: delete it, then create it. */
   RECREATE,
-  /** Another operation is running: wait for it (within a limit). */
+  /** Another operation is running: the deploy refuses, naming the run that holds the stack (RunLease). */
   BUSY,
   /** UPDATE_ROLLBACK_FAILED: only continue-update-rollback gets it moving again. */
   ROLLBACK_STUCK,

@@ -8,10 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -23,6 +26,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * of the templates read them through here too, so there is one reading of CloudFormation's YAML.
  */
 public final class Template {
+
+  /** CloudFormation's limit for a TemplateBody sent inline; a larger template goes through S3 (TemplateURL). */
+  static final int INLINE_LIMIT = 51_200;
 
   private final Path file;
   private final String body;
@@ -50,9 +56,18 @@ public final class Template {
     } catch (IOException e) {
       throw new DeployException("cannot read template " + file + ": " + e.getMessage(), e);
     } catch (YAMLException e) {
-      throw new DeployException("template " + file + " is not valid YAML: " + e.getMessage().lines().findFirst()
-          .orElse(""), e);
+      throw invalidYaml(file, e);
     }
+  }
+
+  /** file:line:column and the parser's own reason, in one line. */
+  static DeployException invalidYaml(Path file, YAMLException e) {
+    if (e instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+      Mark at = marked.getProblemMark();
+      return new DeployException(file + ":" + (at.getLine() + 1) + ":" + (at.getColumn() + 1) + ": invalid YAML: "
+          + marked.getProblem() + (marked.getContext() == null ? "" : " (" + marked.getContext() + ")"), e);
+    }
+    return new DeployException(file + ": invalid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
   }
 
   public Path file() {
@@ -68,8 +83,37 @@ public final class Template {
     return body;
   }
 
+  /** The body's size in bytes, as CloudFormation counts it. */
+  int size() {
+    return body.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  boolean fitsInline() {
+    return size() <= INLINE_LIMIT;
+  }
+
+  /** Each parameter's declaration (Type, AllowedPattern, ...), by name. */
+  @SuppressWarnings("unchecked")
+  Map<String, Map<String, Object>> parameters() {
+    Map<String, Map<String, Object>> declared = new LinkedHashMap<>();
+    section("Parameters").forEach((name, declaration) ->
+        declared.put(name, declaration instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of()));
+    return declared;
+  }
+
   Set<String> parameterNames() {
     return section("Parameters").keySet();
+  }
+
+  /** The Type of every resource. */
+  Set<String> resourceTypes() {
+    Set<String> types = new TreeSet<>();
+    section("Resources").values().forEach(r -> {
+      if (r instanceof Map<?, ?> m && m.get("Type") instanceof String type) {
+        types.add(type);
+      }
+    });
+    return types;
   }
 
   /** Output name to its Value expression, in the Fn:: form (short tags expanded). */

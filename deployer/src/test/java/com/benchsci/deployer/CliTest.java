@@ -44,7 +44,21 @@ class CliTest {
   }
 
   @Test
-  void changeSetNamesAreValidAndCarryTheCommit() {
-    assertThat(Cli.changeSetName()).matches("hello-host-[A-Za-z0-9]+-\\d{8}-\\d{6}");
+  void reviewedDigestsAreStackShaPairsAnyMeansNoCheckAndAnythingElseIsOneErrorLine() {
+    String digest = "0123456789abcdef".repeat(4);
+    assertThat(Cli.reviewedDigests("any")).isNull();
+    assertThat(Cli.reviewedDigests("")).isEmpty();
+    assertThat(Cli.reviewedDigests("hello-host-bootstrap=" + digest + ",hello-host=" + digest))
+        .containsOnlyKeys("hello-host-bootstrap", "hello-host");
+    assertThat(run("--reviewed-digests", "hello-host=abc")).isEqualTo(1);
+    assertThat(err.toString().trim()).isEqualTo("ERROR: --reviewed-digests: 'hello-host=abc' is not"
+        + " STACK=<64 hex digits> (the content of review-digests.txt)");
+  }
+
+  @Test
+  void changeSetNamesAreValidCarryTheCommitAndDifferForRunsStartedInTheSameSecond() {
+    String first = Cli.changeSetName();
+    assertThat(first).matches("hello-host-[A-Za-z0-9]+-\\d{8}-\\d{6}-[0-9a-f]{8}").hasSizeLessThanOrEqualTo(128);
+    assertThat(Cli.changeSetName()).isNotEqualTo(first);
   }
 }

@@ -17,13 +17,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An HTTP proxy between the deployer and a real moto server that can misbehave on purpose: answer the next
- * CloudFormation calls with throttling or 503 errors, or rewrite DescribeStacks answers. Everything else is
- * forwarded unchanged, so moto still does the work.
+ * CloudFormation calls with throttling or 503 errors, rewrite DescribeStacks answers, or hold calls of one action
+ * unanswered (a slow endpoint, to catch a deployer mid-wait). Everything else is forwarded unchanged, so moto still
+ * does the work.
  */
 final class FaultProxy implements AutoCloseable {
 
@@ -49,12 +55,25 @@ final class FaultProxy implements AutoCloseable {
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger faultsServed = new AtomicInteger();
+  private final AtomicInteger held = new AtomicInteger();
+  private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
+  private final ConcurrentLinkedQueue<String> actions = new ConcurrentLinkedQueue<>();
   private volatile UnaryOperator<String> describeStacksRewrite = UnaryOperator.identity();
+  private volatile String holdAction;
+  private volatile String holdAfter;
+  private volatile boolean holding;
+  private volatile CountDownLatch release = new CountDownLatch(0);
 
   FaultProxy(URI target) throws IOException {
     this.target = target;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
+    // One thread per call: a held call must not hold up the others.
+    server.setExecutor(Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fault-proxy");
+      t.setDaemon(true);
+      return t;
+    }));
     server.start();
   }
 
@@ -68,6 +87,27 @@ final class FaultProxy implements AutoCloseable {
     describeStacksRewrite = UnaryOperator.identity();
     requests.set(0);
     faultsServed.set(0);
+    holdAction = null;
+    holding = false;
+    held.set(0);
+    release.countDown();
+    actions.clear();
+  }
+
+  /**
+   * Once a call of action {@code after} has passed, calls of {@code action} are held unanswered until {@link #reset}
+   * (the deployer's own timeouts give up on them first).
+   */
+  void holdCalls(String action, String after) {
+    release = new CountDownLatch(1);
+    holding = false;
+    holdAfter = after;
+    holdAction = action;
+  }
+
+  /** How many calls are being held now or were held since the last reset. */
+  int held() {
+    return held.get();
   }
 
   /** The next CloudFormation calls get these answers instead of moto's, in order. */
@@ -82,6 +122,11 @@ final class FaultProxy implements AutoCloseable {
 
   int requests() {
     return requests.get();
+  }
+
+  /** How many requests of this CloudFormation API action passed (e.g. CreateChangeSet). */
+  int calls(String action) {
+    return (int) actions.stream().filter(action::equals).count();
   }
 
   int faultsServed() {
@@ -100,6 +145,19 @@ final class FaultProxy implements AutoCloseable {
     }
     String text = new String(body, StandardCharsets.UTF_8);
     boolean cloudFormation = text.contains("Action=") && text.contains("Version=2010-05-15");
+    String hold = holdAction;
+    if (hold != null && holding && text.contains("Action=" + hold + "&")) {
+      held.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Matcher action = ACTION.matcher(text);
+    if (cloudFormation && action.find()) {
+      actions.add(action.group(1));
+    }
     Fault fault = cloudFormation ? nextFault() : null;
     if (fault != null) {
       faultsServed.incrementAndGet();
@@ -122,6 +180,9 @@ final class FaultProxy implements AutoCloseable {
       throw new IOException(e);
     }
     byte[] answer = response.body();
+    if (hold != null && text.contains("Action=" + holdAfter + "&")) {
+      holding = true;
+    }
     if (text.contains("Action=DeleteStack")) {
       describeStacksRewrite = UnaryOperator.identity();
     }
@@ -150,6 +211,7 @@ final class FaultProxy implements AutoCloseable {
 
   @Override
   public void close() {
+    release.countDown();
     server.stop(0);
   }
 }

@@ -101,6 +101,24 @@ class GuardCheckTest {
   }
 
   @Test
+  void aGroupWithoutAnyIngressIsAViolationNotASilentPass() throws IOException {
+    // cfn-guard reports a property that is missing as an "unresolved" block, not as a failed "check".
+    Path template = write("empty-group.yaml", """
+        Resources:
+          Empty:
+            Type: AWS::EC2::SecurityGroup
+            Properties:
+              GroupDescription: nothing open
+        """);
+
+    assertThat(guard.validate(template, List.of("sg_required_openings.guard")))
+        .extracting(Violation::resource, Violation::rule).contains(tuple("Empty", "SG_REQUIRED_OPENINGS"));
+    assertThat(guard.validate(template, List.of("sg_required_openings.guard")).get(0).message())
+        .startsWith("[SG_REQUIRED_OPENINGS]: The security group does not allow HTTP (tcp 80) from 0.0.0.0/0.")
+        .contains("[FIX]");
+  }
+
+  @Test
   void bucketWithoutTlsPolicyIsNamedByItsLogicalId() throws IOException {
     Path template = write("two-buckets.yaml", COMPLIANT_BUCKET + encryptedPrivateBucket("Logs"));
 

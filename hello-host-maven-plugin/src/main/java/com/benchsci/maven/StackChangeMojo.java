@@ -3,20 +3,12 @@ package com.benchsci.maven;
 import com.benchsci.deployer.Deployer;
 import java.io.File;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Duration;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /** What deploy and review share: where the change sets go and what they carry. */
-abstract class StackChangeMojo extends StacksMojo {
-
-  /**
-   * {@code local}: an AWS API emulator (moto) with dummy credentials; {@code prod}: real AWS, credentials and
-   * region from the default chains.
-   */
-  @Parameter(property = "cfn.env", defaultValue = "local", required = true)
-  String env;
+abstract class StackChangeMojo extends TargetMojo {
 
   /** The app jar to upload under its content address and pass to the stack as {@code ArtifactKey} (required). */
   @Parameter(property = "cfn.appJar")
@@ -27,11 +19,18 @@ abstract class StackChangeMojo extends StacksMojo {
   File reviewFile;
 
   /**
-   * Local only: the AWS API emulator to use. Default: {@code $AWS_ENDPOINT_URL}, else a moto server that the
-   * deploy starts and leaves running (recorded in the tool cache) so that the next deploy finds the stacks.
+   * Resolve the host image from its public SSM parameter again (replaces the instance when AWS published a new
+   * one). Otherwise an existing stack keeps the image it runs.
    */
-  @Parameter(property = "cfn.endpoint")
-  String endpoint;
+  @Parameter(property = "cfn.refreshImage", defaultValue = "false", required = true)
+  boolean refreshImage;
+
+  /**
+   * Execute only change sets whose digest is the reviewed one for their stack: {@code STACK=SHA256,...}, the
+   * review's review-digests.txt; else the new review is written and the goal fails. {@code any}: no such check.
+   */
+  @Parameter(property = "cfn.reviewedDigests", defaultValue = "any", required = true)
+  String reviewedDigests;
 
   /** Longest wait for one stack operation, in minutes. */
   @Parameter(property = "cfn.waitMinutes", defaultValue = "30", required = true)
@@ -39,14 +38,9 @@ abstract class StackChangeMojo extends StacksMojo {
 
   void change(boolean execute, PrintWriter out) throws MojoFailureException {
     required(appJar, "cfn.appJar");
-    boolean prod = switch (env) {
-      case "local" -> false;
-      case "prod" -> true;
-      default -> throw new MojoFailureException("cfn.env must be local or prod, not '" + env + "'");
-    };
-    Deployer.Settings settings = new Deployer.Settings(templates.toPath(), rules.toPath(), appJar.toPath(), prod,
-        execute, reviewFile.toPath(), endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
-        Duration.ofMinutes(waitMinutes));
+    Deployer.Settings settings = new Deployer.Settings(templates.toPath(), rules.toPath(), appJar.toPath(), prod(),
+        execute, reviewFile.toPath(), endpoint(),
+        Duration.ofMinutes(waitMinutes), refreshImage, reviewedDigests);
     Object checked = getPluginContext().get(CheckMojo.CHECKED);
     Deployer.deploy(settings, checked instanceof Deployer.Checked c ? c : Deployer.Checked.NOTHING, out);
   }

@@ -99,6 +99,8 @@ class CircleCiConfigReferencesTest {
         }
         if (job.contains("/")) {
           requireOrb(problems, where, job, orbs);
+        } else if (entry.getValue().path("type").asText().equals("approval")) {
+          // An approval job is defined by its entry alone: CircleCI holds the workflow there until approved.
         } else if (!config.path("jobs").has(job)) {
           problems.add(where + " runs job " + job + ", which is not defined under jobs");
         } else {
@@ -106,8 +108,10 @@ class CircleCiConfigReferencesTest {
               entry.getValue(), WORKFLOW_JOB_KEYS);
         }
         for (JsonNode required : entry.getValue().path("requires")) {
-          if (!names.contains(required.asText())) {
-            problems.add(where + ": job " + job + " requires " + required.asText() + ", which this workflow does not run");
+          // "- test", or with the status it waits for: "- deploy: failed".
+          String name = required.isObject() ? required.fieldNames().next() : required.asText();
+          if (!names.contains(name)) {
+            problems.add(where + ": job " + job + " requires " + name + ", which this workflow does not run");
           }
         }
       }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * .circleci/post-review-comment.sh keeps ONE review comment per pull request: posted on the first push, the
- * same comment edited on every later one. Run for real (bash, curl, jq) against a small local stand-in for the
+ * same comment edited on every later one; .circleci/reviewed-digests.sh reads its digests back for the master
+ * deploy of the merged pull request. Run for real (bash, curl, jq) against a small local stand-in for the
  * three GitHub REST calls it makes (list a PR's comments by page, create one, edit one), on loopback.
  */
 class CircleCiReviewCommentTest {
@@ -48,11 +49,17 @@ class CircleCiReviewCommentTest {
   private final Map<Long, String> comments = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
   private long nextId = 1000;
+  /** The pull request (7) that the master commit MERGE_SHA merged, and its last commit; null: none merged. */
+  private volatile String mergedPullHead = "abc1234";
+  private static final Path DIGESTS_SCRIPT = REPO.resolve(".circleci/reviewed-digests.sh");
+  private static final String MERGE_SHA = "9f9f9f9";
+  private static final String DIGEST = "hello-host=" + "ab".repeat(32);
 
   @BeforeEach
   void startGitHub() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/repos/acme/hello/issues/", this::handle);
+    server.createContext("/repos/acme/hello/commits/", this::handle);
     server.start();
   }
 
@@ -82,6 +89,53 @@ class CircleCiReviewCommentTest {
         .doesNotContain("WebServer");
     assertThat(requests).filteredOn(r -> r.startsWith("POST")).hasSize(1);
     assertThat(requests).filteredOn(r -> r.startsWith("PATCH")).containsExactly("PATCH /repos/acme/hello/issues/comments/" + ours);
+  }
+
+  @Test
+  void theMasterDeployReadsTheDigestsOfTheReviewOfTheMergedPullRequestsLastCommit() throws Exception {
+    for (int i = 0; i < 120; i++) {
+      comments.put(nextId++, "LGTM " + i);
+    }
+    assertThat(post(reviewWithDigests()).exitCode()).isZero();
+
+    Result read = readDigests();
+    assertThat(read.exitCode()).as(read.output()).isZero();
+    assertThat(read.output().lines().toList()).last().isEqualTo(DIGEST);
+  }
+
+  @Test
+  void aReviewOfAnEarlierCommitOfThePullRequestCountsForNothing() throws Exception {
+    assertThat(post(reviewWithDigests()).exitCode()).isZero();
+    mergedPullHead = "def5678"; // pushed after the review, merged before its review was posted
+
+    Result read = readDigests();
+    assertThat(read.exitCode()).as(read.output()).isZero();
+    assertThat(read.output()).contains("not of its last commit def5678").doesNotContain(DIGEST);
+  }
+
+  @Test
+  void aCommitNoPullRequestMergedHasNoReviewedDigests() throws Exception {
+    assertThat(post(reviewWithDigests()).exitCode()).isZero();
+    mergedPullHead = null;
+
+    Result read = readDigests();
+    assertThat(read.exitCode()).as(read.output()).isZero();
+    assertThat(read.output()).contains("no merged pull request for " + MERGE_SHA).doesNotContain(DIGEST);
+  }
+
+  private Path reviewWithDigests() throws IOException {
+    Path file = review("| Modify | WebSecurityGroup | AWS::EC2::SecurityGroup |");
+    Files.writeString(file, Files.readString(file) + "\n\n<!-- hello-host-digests: " + DIGEST + " -->\n");
+    return file;
+  }
+
+  private Result readDigests() throws Exception {
+    return runScript(DIGESTS_SCRIPT, Map.of(
+        "GITHUB_API_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
+        "GITHUB_TOKEN", TOKEN,
+        "CIRCLE_PROJECT_USERNAME", "acme",
+        "CIRCLE_PROJECT_REPONAME", "hello",
+        "CIRCLE_SHA1", MERGE_SHA));
   }
 
   @Test
@@ -181,7 +235,14 @@ class CircleCiReviewCommentTest {
     }
     Matcher list = Pattern.compile("/repos/acme/hello/issues/7/comments").matcher(uri.getPath());
     Matcher edit = Pattern.compile("/repos/acme/hello/issues/comments/(\\d+)").matcher(uri.getPath());
-    if (list.matches() && method.equals("GET")) {
+    if (uri.getPath().equals("/repos/acme/hello/commits/" + MERGE_SHA + "/pulls") && method.equals("GET")) {
+      ArrayNode pulls = JSON.createArrayNode();
+      if (mergedPullHead != null) {
+        ObjectNode pull = pulls.addObject().put("number", 7).put("merged_at", "2026-11-30T01:00:00Z");
+        pull.putObject("head").put("sha", mergedPullHead);
+      }
+      respond(exchange, 200, pulls);
+    } else if (list.matches() && method.equals("GET")) {
       Map<String, String> query = query(uri);
       int perPage = Integer.parseInt(query.getOrDefault("per_page", "30"));
       int page = Integer.parseInt(query.getOrDefault("page", "1"));

@@ -2,7 +2,9 @@ package com.benchsci.infra.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.deployer.HostImages;
 import com.benchsci.deployer.MotoServer;
+import com.benchsci.deployer.Template;
 import com.benchsci.deployer.ToolCache;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Both templates deployed to a real moto server with the AWS SDK, and what moto can show read back over the EC2
@@ -70,6 +73,7 @@ class MotoDeploymentTest {
     List<Parameter> appParameters = parameterFile("stack-local.json");
     appParameters.add(parameter("ArtifactBucket", output(bootstrap, "ArtifactBucketName")));
     appParameters.add(parameter("ArtifactKey", ARTIFACT_KEY));
+    appParameters.addAll(latestImages());
     appParameters.add(parameter("VpcCidr", VPC_CIDR));
     appParameters.add(parameter("PublicSubnetCidr", "10.42.0.0/24"));
     app = create("hello-host", "stack.yaml", appParameters);
@@ -116,6 +120,7 @@ class MotoDeploymentTest {
     parameters.add(parameter("InstanceType", "t3.micro"));
     parameters.add(parameter("ArtifactBucket", output(bootstrap, "ArtifactBucketName")));
     parameters.add(parameter("ArtifactKey", ARTIFACT_KEY));
+    parameters.addAll(latestImages());
     Stack x86 = create("hello-host-x86", "stack.yaml", parameters);
 
     Instance instance = instance(x86);
@@ -163,6 +168,29 @@ class MotoDeploymentTest {
     assertThat(output(bootstrap, "ReviewRoleArn")).matches("arn:aws:iam::\\d{12}:role/hello-host-bootstrap-ReviewRole-.+");
   }
 
+  /**
+   * What moto does with the Guard Hook, stated as a test: with a rules version the bootstrap deploys, its template
+   * keeps FirewallGuardHook, and moto creates nothing for it (moto 5.2.1 has no model for
+   * AWS::CloudFormation::GuardHook: it logs "No Moto CloudFormation support" and skips the resource). So no hook
+   * runs here; the rules are tested against hook-shaped inputs with the real cfn-guard instead (GuardHookInputsTest).
+   */
+  @Test
+  void bootstrapWithAPinnedRulesVersionDeploysButMotoCreatesNoHook() throws IOException {
+    List<Parameter> parameters = parameterFile("bootstrap-local.json");
+    parameters.removeIf(p -> p.parameterKey().equals("AppStackName"));
+    parameters.add(parameter("AppStackName", "hooked"));
+    parameters.add(parameter("GuardRulesKey", "guard-rules/" + "0".repeat(64) + ".zip"));
+    parameters.add(parameter("GuardRulesVersion", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"));
+    Stack hooked = create("hooked-bootstrap", "bootstrap.yaml", parameters);
+
+    assertThat(cloudFormation.getTemplate(r -> r.stackName(hooked.stackName())).templateBody())
+        .contains("FirewallGuardHook:", "Type: AWS::CloudFormation::GuardHook");
+    assertThat(cloudFormation.listStackResources(r -> r.stackName(hooked.stackName())).stackResourceSummaries())
+        .extracting(r -> r.logicalResourceId())
+        .contains("ArtifactBucket", "GuardReportsBucket")
+        .doesNotContain("FirewallGuardHook");
+  }
+
   private static Stack create(String name, String template, List<Parameter> parameters) throws IOException {
     String body = Files.readString(TEMPLATES.resolve(template));
     cloudFormation.createStack(r -> r.stackName(name).templateBody(body).parameters(parameters)
@@ -173,6 +201,16 @@ class MotoDeploymentTest {
     assertThat(stack.stackStatus()).as("%s: %s", name, stack.stackStatusReason())
         .isEqualTo(StackStatus.CREATE_COMPLETE);
     return stack;
+  }
+
+  /** The image ids as the deployer resolves them for a new stack: moto serves the public AL2023 parameters. */
+  private static List<Parameter> latestImages() {
+    try (SsmClient ssm = SsmClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .build()) {
+      return HostImages.latest(Template.load(TEMPLATES.resolve("stack.yaml")), ssm).entrySet().stream()
+          .map(e -> parameter(e.getKey(), e.getValue())).toList();
+    }
   }
 
   /** A parameter file in the AWS CLI format, as `--parameters file://...` reads it. */

@@ -3,13 +3,16 @@ package com.benchsci.infra.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.benchsci.deployer.GuardCheck;
+import com.benchsci.deployer.Template;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -52,6 +55,19 @@ class GuardRulesTemplatesTest {
     assertThat(violations)
         .as("guard rule violations:%n%s", violations.stream().map(Object::toString).collect(Collectors.joining("\n")))
         .isEmpty();
+  }
+
+  /** GUARD_HOOK_ENFORCED skips a template without a Guard Hook: the bootstrap must have one for it to check. */
+  @Test
+  void bootstrapDeclaresTheGuardHookThatGuardHookEnforcedChecks() {
+    Map<String, Object> resources = asMap(Template.load(TEMPLATES.resolve("bootstrap.yaml")).tree().get("Resources"));
+    assertThat(resources.values()).as("resources of bootstrap.yaml")
+        .anySatisfy(r -> assertThat(asMap(r)).containsEntry("Type", "AWS::CloudFormation::GuardHook"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object value) {
+    return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
   }
 
   private static boolean isTemplate(Path file) {

@@ -88,10 +88,35 @@ class StackTemplateTest {
   void deployRoleIsForMasterOnlyAndReviewRoleExecutesNothing() {
     assertThat(subjectCondition("DeployRole")).endsWith("/user/*/vcs-origin/*/vcs-ref/refs/heads/master");
     assertThat(subjectCondition("ReviewRole")).endsWith("/user/*");
-    assertThat(actions("ReviewRole")).contains("cloudformation:CreateChangeSet")
-        .doesNotContain("cloudformation:ExecuteChangeSet", "s3:PutObject");
+    // What each role may and may not do: BootstrapPolicyTableTest.
     assertThat(actions("DeployRole")).contains("cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet",
         "s3:PutObject").doesNotContain("ec2:ReleaseAddress");
+  }
+
+  @Test
+  void aNewHostGenerationChangesTheInstancesNetworkInterfaceAndGenerationZeroNothing() {
+    // NetworkInterfaces of AWS::EC2::Instance is replace-only: a new generation is a new instance (README).
+    Node iface = ((SequenceNode) TemplateNode.at(STACK, "Resources", "WebServer", "Properties", "NetworkInterfaces"))
+        .getValue().get(0);
+    Node description = TemplateNode.child(iface, "Description");
+    assertThat(description.getTag().getValue()).isEqualTo("!If");
+    List<Node> branches = ((SequenceNode) description).getValue();
+    assertThat(((ScalarNode) branches.get(0)).getValue()).isEqualTo("IsFirstHostGeneration");
+    assertThat(((ScalarNode) branches.get(1)).getValue()).isEqualTo("AWS::NoValue");
+    assertThat(((ScalarNode) branches.get(2)).getValue()).contains("${HostGeneration}");
+    assertThat(texts(TemplateNode.at(STACK, "Conditions", "IsFirstHostGeneration")))
+        .containsExactly("HostGeneration", "0");
+    assertThat(TemplateNode.text(STACK, "Parameters", "HostGeneration", "Default")).isEqualTo("0");
+  }
+
+  @Test
+  void reviewRoleMayDetectDriftAndReadTheLiveFirewallButChangeNothing() {
+    assertThat(actions("ReviewRole")).contains("cloudformation:DetectStackDrift",
+            "cloudformation:DescribeStackDriftDetectionStatus", "cloudformation:DescribeStackResourceDrifts",
+            "ec2:Describe*")
+        .doesNotContain("ec2:AuthorizeSecurityGroupIngress", "ec2:RunInstances", "cloudformation:ExecuteChangeSet");
+    // The deployer's host check reads the instance and the Elastic IP directly, with either role.
+    assertThat(actions("DeployRole")).contains("ec2:DescribeInstances", "ec2:DescribeAddresses");
   }
 
   @Test
@@ -118,6 +143,7 @@ class StackTemplateTest {
   }
 
   /** Actions of a role's inline policies and of the template's managed policies it attaches. */
+  /** The actions {@code role} is allowed (its Deny statements are BootstrapPolicyTableTest's). */
   private static List<String> actions(String role) {
     Node properties = TemplateNode.at(BOOTSTRAP, "Resources", role, "Properties");
     List<Node> documents = new ArrayList<>();
@@ -133,6 +159,7 @@ class StackTemplateTest {
     }
     return documents.stream()
         .flatMap(document -> ((SequenceNode) TemplateNode.child(document, "Statement")).getValue().stream())
+        .filter(statement -> "Allow".equals(((ScalarNode) TemplateNode.child(statement, "Effect")).getValue()))
         .flatMap(statement -> {
           Node action = TemplateNode.child(statement, "Action");
           return action instanceof ScalarNode one ? List.of(one.getValue()).stream() : texts(action).stream();

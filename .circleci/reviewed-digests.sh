@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Prints the change-set digests that were reviewed for the commit being deployed, as the deployer's
+# --reviewed-digests (-Dcfn.reviewedDigests) takes them: STACK=SHA256,... Read from the review comment
+# (post-review-comment.sh) of the merged pull request of this commit, and only if that review was made of the
+# pull request's last commit. Prints nothing when there is no such review (a direct push, a review still
+# running at merge time): the deploy then executes nothing and stops for an explicit approval.
+#
+#   reviewed-digests.sh
+#
+# Environment: GITHUB_TOKEN, CIRCLE_PROJECT_USERNAME, CIRCLE_PROJECT_REPONAME, CIRCLE_SHA1; GITHUB_API_URL.
+set -euo pipefail
+
+readonly MARKER='<!-- hello-host-review -->'
+readonly api="${GITHUB_API_URL:-https://api.github.com}"
+note() { echo "reviewed-digests: $*" >&2; }
+
+: "${GITHUB_TOKEN:?GITHUB_TOKEN is not set (context hello-host-github)}" "${CIRCLE_SHA1:?}"
+: "${CIRCLE_PROJECT_USERNAME:?}" "${CIRCLE_PROJECT_REPONAME:?}"
+repo="$api/repos/$CIRCLE_PROJECT_USERNAME/$CIRCLE_PROJECT_REPONAME"
+
+github() { # URL; prints the response, fails with GitHub's answer
+  local response
+  response="$(curl --silent --show-error --fail-with-body --retry 3 "$1" \
+    -H "Authorization: Bearer $GITHUB_TOKEN" -H 'Accept: application/vnd.github+json' \
+    -H 'X-GitHub-Api-Version: 2022-11-28')" || { note "GitHub refused GET $1: $response"; exit 1; }
+  printf '%s' "$response"
+}
+
+pull="$(github "$repo/commits/$CIRCLE_SHA1/pulls" | jq -c '[.[] | select(.merged_at != null)] | first // empty')"
+if [[ -z "$pull" ]]; then
+  note "no merged pull request for $CIRCLE_SHA1: nothing was reviewed"
+  exit 0
+fi
+number="$(jq -r .number <<<"$pull")"
+head="$(jq -r .head.sha <<<"$pull")"
+
+body=""
+for ((page = 1; ; page++)); do
+  comments="$(github "$repo/issues/$number/comments?per_page=100&page=$page")"
+  body="$(jq -r --arg marker "$MARKER" '[.[] | select(.body | startswith($marker)) | .body] | first // empty' \
+    <<<"$comments")"
+  [[ -n "$body" || "$(jq length <<<"$comments")" -lt 100 ]] && break
+done
+if [[ -z "$body" ]]; then
+  note "pull request #$number has no review comment"
+  exit 0
+fi
+if ! grep -qF "Change set review of $head." <<<"$body"; then
+  note "the review on pull request #$number is not of its last commit $head"
+  exit 0
+fi
+digests="$(sed -n 's/^<!-- hello-host-digests: \(.*\) -->$/\1/p' <<<"$body" | head -n 1)"
+note "pull request #$number, review of $head: ${digests:-no changes}"
+printf '%s\n' "$digests"

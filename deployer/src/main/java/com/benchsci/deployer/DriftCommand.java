@@ -1,0 +1,36 @@
+package com.benchsci.deployer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code deployer drift}: CloudFormation drift detection on both stacks; see {@link DriftReport} for exit codes. */
+@Command(name = "drift", mixinStandardHelpOptions = true,
+    description = "Detects changes made outside CloudFormation on both stacks. Exit 0 in sync, 3 drift found,"
+        + " 4 detection failed (e.g. an emulator without drift detection), 1 error.")
+final class DriftCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  TargetOptions target;
+
+  @Option(names = "--report", defaultValue = "cloudformation/target/drift.md", description = "The Markdown report.")
+  Path report;
+
+  @Option(names = "--wait-minutes", defaultValue = "10", description = "Longest wait for one stack's detection.")
+  long waitMinutes;
+
+  @Override
+  public Integer call() {
+    return Cli.reportingErrors(spec, () -> Deployer.drift(target.env == Cli.Env.prod, target.endpoint,
+        Duration.ofMinutes(waitMinutes), report, spec.commandLine().getOut()));
+  }
+}
