@@ -84,16 +84,16 @@ public final class Deployer {
    * already covers are not checked again (the Maven build checks them in verify, just before).
    */
   public static void deploy(Settings settings, Checked checked, PrintWriter out) {
-    boolean done = checked.covers(settings.templates(), settings.rules());
-    if (done) {
-      out.println("The templates are byte for byte the ones checked earlier in this build: not checked again.");
-    }
-    List<TemplateCheck> checks = done ? List.of() : Cli.checks(settings.rules());
     Cli.Env env = env(settings.prod());
     Deployment.Settings run = new Deployment.Settings(settings.templates(), settings.rules(), env.name(),
         settings.appJar(), settings.execute(), settings.waitLimit(), settings.prod(),
         settings.prod() && settings.execute(), settings.reviewFile(), Cli.changeSetName(), settings.refreshImage(),
         Cli.reviewedDigests(settings.reviewedDigests()));
+    boolean done = checked.covers(settings.templates(), settings.rules());
+    if (done) {
+      out.println("The templates are byte for byte the ones checked earlier in this build: not checked again.");
+    }
+    List<TemplateCheck> checks = done ? List.of() : Cli.checks(settings.rules());
     AwsTarget[] used = new AwsTarget[1];
     try {
       new Deployment(run, checks, out).run(() -> used[0] = Cli.target(env, settings.endpoint(), out));

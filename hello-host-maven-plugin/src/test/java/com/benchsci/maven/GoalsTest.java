@@ -174,6 +174,7 @@ class GoalsTest {
       change.appJar = appJar();
       change.reviewFile = dir.resolve("review.md").toFile();
       change.waitMinutes = 2;
+      change.reviewedDigests = "any";
     }
     ((AbstractMojo) mojo).setPluginContext(pluginContext);
     mojo.setLog(new RecordingLog());
