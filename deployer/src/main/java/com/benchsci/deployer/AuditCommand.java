@@ -35,19 +35,7 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.reportingErrors(spec, () -> {
-      GuardCheck guard = new GuardCheck(ToolCache.standard().cfnGuard(), rulesFolder());
-      FirewallAudit.Result result = FirewallAudit.run(
-          new FirewallAudit.Settings(Deployment.APP_STACK, document, report),
-          Cli.target(target.env, target.endpoint, spec.commandLine().getOut()), guard, spec.commandLine().getOut());
-      return result.passed() ? 0 : VIOLATIONS;
-    });
-  }
-
-  private Path rulesFolder() {
-    if (!java.nio.file.Files.isDirectory(rules)) {
-      throw new DeployException("cfn-guard rules not found: " + rules + " (run from the repository root or set --rules)");
-    }
-    return rules;
+    return Cli.reportingErrors(spec, () -> Deployer.audit(target.env == Cli.Env.prod, target.endpoint, rules,
+        document, report, spec.commandLine().getOut()) ? 0 : VIOLATIONS);
   }
 }

@@ -21,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * {@code java -jar deployer.jar}: deploys cloudformation/bootstrap.yaml and stack.yaml through change sets.
@@ -92,12 +91,10 @@ public final class Cli implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    boolean prod = env == Env.prod;
+    Deployer.Settings settings = new Deployer.Settings(templates, rules, appJar, env == Env.prod, execute, reviewFile,
+        endpoint, Duration.ofMinutes(waitMinutes), refreshImage, reviewedDigests);
     return reportingErrors(spec, () -> {
-      Deployment.Settings settings = new Deployment.Settings(templates, rules, env.name(), appJar, execute,
-          Duration.ofMinutes(waitMinutes), prod, prod && execute, reviewFile, changeSetName(), refreshImage,
-          reviewedDigests(reviewedDigests));
-      new Deployment(settings, checks(rules), out).run(() -> target(env, endpoint, out));
+      Deployer.deploy(settings, Deployer.Checked.NOTHING, out);
       return 0;
     });
   }
@@ -115,17 +112,16 @@ public final class Cli implements Callable<Integer> {
       out.flush();
       err.println("STOPPED: " + e.getMessage());
       return 3;
-    } catch (DeployException e) {
+    } catch (RuntimeException e) {
+      String problem = Deployer.problem(e);
+      if (problem == null) {
+        throw e;
+      }
       out.flush();
-      err.println("ERROR: " + e.getMessage());
-      return 1;
-    } catch (AwsServiceException e) {
-      out.flush();
-      err.println("ERROR: AWS refused the request (" + e.awsErrorDetails().errorCode() + "): "
-          + e.awsErrorDetails().errorMessage());
+      err.println("ERROR: " + problem);
       return 1;
     } catch (Exception e) {
-      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+      throw new IllegalStateException(e);
     } finally {
       out.flush();
       err.flush();

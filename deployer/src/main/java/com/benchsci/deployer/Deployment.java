@@ -273,6 +273,11 @@ final class Deployment {
   }
 
   private void check(Template template) {
+    check(template, checks, out);
+  }
+
+  /** Runs every check on {@code template}; prints each violation and refuses the template when there is any. */
+  static void check(Template template, List<TemplateCheck> checks, PrintWriter out) {
     List<String> violations = new ArrayList<>();
     for (TemplateCheck c : checks) {
       violations.addAll(c.violations(template.file()));

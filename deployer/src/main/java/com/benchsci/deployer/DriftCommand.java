@@ -30,10 +30,7 @@ final class DriftCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StackDrift.Settings settings = new StackDrift.Settings(List.of(Deployment.BOOTSTRAP_STACK, Deployment.APP_STACK),
-        Duration.ofMinutes(waitMinutes), report);
-    return Cli.reportingErrors(spec, () -> StackDrift.run(settings,
-        Cli.target(target.env, target.endpoint, spec.commandLine().getOut()), spec.commandLine().getOut())
-        .exitCode());
+    return Cli.reportingErrors(spec, () -> Deployer.drift(target.env == Cli.Env.prod, target.endpoint,
+        Duration.ofMinutes(waitMinutes), report, spec.commandLine().getOut()));
   }
 }

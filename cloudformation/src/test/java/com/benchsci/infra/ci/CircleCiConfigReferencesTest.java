@@ -37,8 +37,8 @@ import org.w3c.dom.NodeList;
 
 /**
  * The CircleCI configs reference only things that exist: jobs, commands, executors and orbs they declare,
- * parameters they declare, scripts in the repository that are executable, Maven profiles, modules and test
- * classes of this build, and orbs and images pinned to exact versions. The path-filtering mapping sets only
+ * parameters they declare, scripts in the repository that are executable, Maven profiles, modules, test
+ * classes, hello-host goals and their -Dcfn.* properties of this build, and orbs and images pinned to exact versions. The path-filtering mapping sets only
  * pipeline parameters that both configs declare, and decides what runs as the config's comments promise.
  * Each check is also shown to fail on the project's own config broken in one place.
  */
@@ -160,7 +160,10 @@ class CircleCiConfigReferencesTest {
     }
   }
 
-  /** Maven profiles, modules and test patterns of ./mvnw calls, and scripts a command runs. */
+  /**
+   * Maven profiles, modules, test patterns, hello-host goals and their -Dcfn.* properties of ./mvnw calls, and
+   * scripts a command runs.
+   */
   private static void checkRun(List<String> problems, String where, String command) {
     String oneLine = command.replace("\\\n", " ");
     Matcher maven = MAVEN_CALL.matcher(oneLine);
@@ -180,6 +183,16 @@ class CircleCiConfigReferencesTest {
             if (!Files.isRegularFile(REPO.resolve(module.replaceFirst("^[!?:]+", "")).resolve("pom.xml"))) {
               problems.add(where + ": ./mvnw -pl names module " + module + ", which has no pom.xml");
             }
+          }
+        } else if (arg.startsWith("-Dcfn.")) {
+          // A misspelt property is silently ignored by Maven: -Dcfn.exeucte=false would deploy instead of review.
+          String property = arg.substring(2).replaceFirst("=.*", "");
+          if (!pluginSource("property = \"([\\w.]+)\"").contains(property)) {
+            problems.add(where + ": ./mvnw sets " + property + ", which no hello-host goal reads");
+          }
+        } else if (arg.startsWith("hello-host:")) {
+          if (!pluginSource("@Mojo\\(name = \"([\\w-]+)\"").contains(arg.substring("hello-host:".length()))) {
+            problems.add(where + ": ./mvnw runs " + arg + ", which hello-host-maven-plugin has no goal for");
           }
         } else if (arg.startsWith("-Dtest=")) {
           // An exclusion that matches nothing has gone stale: the tests it meant to skip now run.
@@ -413,6 +426,10 @@ class CircleCiConfigReferencesTest {
             c -> setRun(c, "deploy", 2, "./mvnw -B deploy -Pprodd -DskipTests")),
         broken("a Maven module that does not exist", "module vertx-ap",
             c -> setRun(c, "deploy", 2, "./mvnw -B verify -pl vertx-ap -am")),
+        broken("a property that no hello-host goal reads", "cfn.exeucte",
+            c -> setRun(c, "deploy", 2, "./mvnw -B deploy -Pprod -Dcfn.exeucte=false -DskipTests")),
+        broken("a hello-host goal that does not exist", "hello-host:reveiw",
+            c -> setRun(c, "deploy", 2, "./mvnw -B hello-host:reveiw -Pprod")),
         broken("a test pattern that matches no test class", "NoSuchThing*Test",
             c -> setRun(c, "deploy", 2, "./mvnw -B verify -Dtest='NoSuchThing*Test'")),
         broken("a test exclusion that matches no test class", "!com/benchsci/ap/**",
@@ -545,6 +562,22 @@ class CircleCiConfigReferencesTest {
       }
     }
     return profiles;
+  }
+
+  /** What {@code pattern}'s group 1 finds in the sources of hello-host-maven-plugin (goal names, properties). */
+  private static Set<String> pluginSource(String pattern) {
+    Set<String> found = new TreeSet<>();
+    for (Path source : repositoryFiles(p -> p.startsWith(REPO.resolve("hello-host-maven-plugin/src/main/java")))) {
+      try {
+        Matcher matcher = Pattern.compile(pattern).matcher(Files.readString(source));
+        while (matcher.find()) {
+          found.add(matcher.group(1));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + source, e);
+      }
+    }
+    return found;
   }
 
   /** Surefire's -Dtest pattern: a class name glob, or a path glob when it has a '/'; '#method' ignored. */

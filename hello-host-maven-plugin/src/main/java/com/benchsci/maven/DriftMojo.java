@@ -1,0 +1,33 @@
+package com.benchsci.maven;
+
+import com.benchsci.deployer.Deployer;
+import java.io.File;
+import java.io.PrintWriter;
+import java.time.Duration;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Detects changes made outside CloudFormation on both stacks (CloudFormation drift detection) and writes the
+ * Markdown report; fails when drift is found or detection failed (moto has no drift detection).
+ */
+@Mojo(name = "drift", threadSafe = true)
+public class DriftMojo extends TargetMojo {
+
+  /** The Markdown drift report. */
+  @Parameter(property = "cfn.driftReport", defaultValue = "${project.build.directory}/drift.md", required = true)
+  File report;
+
+  /** Longest wait for one stack's drift detection, in minutes. */
+  @Parameter(property = "cfn.driftWaitMinutes", defaultValue = "10", required = true)
+  int driftWaitMinutes;
+
+  @Override
+  void run(PrintWriter out) throws MojoFailureException {
+    int exit = Deployer.drift(prod(), endpoint(), Duration.ofMinutes(driftWaitMinutes), report.toPath(), out);
+    if (exit != 0) {
+      throw new MojoFailureException((exit == 3 ? "drift found" : "drift detection failed") + ": see " + report);
+    }
+  }
+}
