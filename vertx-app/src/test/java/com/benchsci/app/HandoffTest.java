@@ -79,7 +79,7 @@ class HandoffTest {
 
     assertThat(result).as("the client's count, then its failures").first().asString().endsWith(" failed=0");
     assertThat(result).hasSize(1);
-    long servedByOld = oldLines.stream().filter(line -> line.contains("\"GET /hello HTTP/1.1\" 200")).count();
+    long servedByOld = oldLines.stream().filter(logged -> logged.contains("\"GET /hello HTTP/1.1\" 200")).count();
     assertThat(servedByOld).as("the old instance served until its stop").isPositive();
   }
 
