@@ -12,10 +12,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Checks every security group attached to the host, read over the EC2 API, with the cfn-guard"
         + " firewall rules. Exit 0 pass, 3 violations found, 1 error.")
-final class AuditCommand implements Callable<Integer> {
+public final class AuditCommand implements Callable<Integer> {
 
   /** Exit code when the live firewall violates the policy (the same "found something" code as drift). */
-  static final int VIOLATIONS = 3;
+  public static final int VIOLATIONS = 3;
 
   @Spec
   CommandSpec spec;

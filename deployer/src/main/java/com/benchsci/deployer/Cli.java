@@ -1,5 +1,11 @@
 package com.benchsci.deployer;
 
+import com.benchsci.deployer.aws.AwsTarget;
+import com.benchsci.deployer.aws.LocalEmulator;
+import com.benchsci.deployer.template.GuardCheck;
+import com.benchsci.deployer.template.LintCheck;
+import com.benchsci.deployer.template.TemplateCheck;
+import com.benchsci.deployer.tools.ToolCache;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -84,7 +90,7 @@ public final class Cli implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     return new CommandLine(new Cli()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
@@ -129,7 +135,7 @@ public final class Cli implements Callable<Integer> {
   }
 
   /** {@code any}: null (no check); else {@code stack=sha256} pairs, comma-separated (empty: nothing reviewed). */
-  static Map<String, String> reviewedDigests(String value) {
+  public static Map<String, String> reviewedDigests(String value) {
     if (value.equals("any")) {
       return null;
     }

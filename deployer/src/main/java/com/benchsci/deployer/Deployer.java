@@ -1,5 +1,13 @@
 package com.benchsci.deployer;
 
+import com.benchsci.deployer.aws.AwsTarget;
+import com.benchsci.deployer.live.FirewallAudit;
+import com.benchsci.deployer.live.StackDrift;
+import com.benchsci.deployer.stack.Deployment;
+import com.benchsci.deployer.template.GuardCheck;
+import com.benchsci.deployer.template.Template;
+import com.benchsci.deployer.template.TemplateCheck;
+import com.benchsci.deployer.tools.ToolCache;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package com.benchsci.deployer;
 
+import com.benchsci.deployer.live.DriftReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes a report (review, drift, audit) to its file, creating the folder; a failure is one clear line. */
-final class ReportFile {
+public final class ReportFile {
 
   private ReportFile() {}
 
-  static void write(Path file, String text) {
+  public static void write(Path file, String text) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -2,6 +2,11 @@ package com.benchsci.deployer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.deployer.aws.AwsTarget;
+import com.benchsci.deployer.aws.MotoServer;
+import com.benchsci.deployer.stack.Deployment;
+import com.benchsci.deployer.stack.FaultProxy;
+import com.benchsci.deployer.tools.ToolCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,8 +3,8 @@ package com.benchsci.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.benchsci.deployer.MotoServer;
-import com.benchsci.deployer.ToolCache;
+import com.benchsci.deployer.aws.MotoServer;
+import com.benchsci.deployer.tools.ToolCache;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;

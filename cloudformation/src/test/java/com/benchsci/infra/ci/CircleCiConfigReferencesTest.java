@@ -389,7 +389,7 @@ class CircleCiConfigReferencesTest {
       "guard-rules/security_group.guard                 | build     | false",
       "README.md cloudformation/stack-prod.json         | build     | false",
       "vertx-app/src/main/java/com/benchsci/app/Main.java | build   | true",
-      "deployer/src/main/java/com/benchsci/deployer/ToolCache.java | build | true",
+      "deployer/src/main/java/com/benchsci/deployer/tools/ToolCache.java | build | true",
       "pom.xml                                          | build     | true",
       ".circleci/continue.yml                           | build     | true",
       "cloudformation/stack.yaml vertx-app/pom.xml      | build     | true",

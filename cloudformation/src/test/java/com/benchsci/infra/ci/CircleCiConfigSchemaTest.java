@@ -2,7 +2,7 @@ package com.benchsci.infra.ci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.ToolCache;
+import com.benchsci.deployer.tools.ToolCache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

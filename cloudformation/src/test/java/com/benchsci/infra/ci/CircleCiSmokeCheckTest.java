@@ -5,8 +5,8 @@ import static com.benchsci.infra.ci.CircleCiReviewCommentTest.runScript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.benchsci.deployer.MotoServer;
-import com.benchsci.deployer.ToolCache;
+import com.benchsci.deployer.aws.MotoServer;
+import com.benchsci.deployer.tools.ToolCache;
 import com.benchsci.infra.ci.CircleCiReviewCommentTest.Result;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -2,10 +2,10 @@ package com.benchsci.infra.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.HostImages;
-import com.benchsci.deployer.MotoServer;
-import com.benchsci.deployer.Template;
-import com.benchsci.deployer.ToolCache;
+import com.benchsci.deployer.aws.MotoServer;
+import com.benchsci.deployer.stack.HostImages;
+import com.benchsci.deployer.template.Template;
+import com.benchsci.deployer.tools.ToolCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

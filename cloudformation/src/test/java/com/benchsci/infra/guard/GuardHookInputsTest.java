@@ -2,9 +2,9 @@ package com.benchsci.infra.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.GuardCheck;
-import com.benchsci.deployer.Template;
-import com.benchsci.deployer.ToolCache;
+import com.benchsci.deployer.template.GuardCheck;
+import com.benchsci.deployer.template.Template;
+import com.benchsci.deployer.tools.ToolCache;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

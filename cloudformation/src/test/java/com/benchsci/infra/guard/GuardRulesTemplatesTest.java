@@ -2,8 +2,8 @@ package com.benchsci.infra.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.GuardCheck;
-import com.benchsci.deployer.Template;
+import com.benchsci.deployer.template.GuardCheck;
+import com.benchsci.deployer.template.Template;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

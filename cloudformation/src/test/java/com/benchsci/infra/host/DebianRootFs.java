@@ -1,6 +1,6 @@
 package com.benchsci.infra.host;
 
-import com.benchsci.deployer.ToolCache;
+import com.benchsci.deployer.tools.ToolCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package com.benchsci.infra.host;
 
-import com.benchsci.deployer.Template;
+import com.benchsci.deployer.template.Template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package com.benchsci.infra.host;
 
-import com.benchsci.deployer.Template;
+import com.benchsci.deployer.template.Template;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

