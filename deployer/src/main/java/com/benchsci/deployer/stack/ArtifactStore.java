@@ -2,19 +2,13 @@ package com.benchsci.deployer.stack;
 
 import com.benchsci.deployer.DeployException;
 import com.benchsci.deployer.template.Template;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -45,7 +39,7 @@ final class ArtifactStore {
       throw new DeployException("app jar not found: " + jar + " (build it with ./mvnw package)");
     }
     try (InputStream in = Files.newInputStream(jar)) {
-      return "vertx-app/" + sha256(in) + ".jar";
+      return "vertx-app/" + ContentHash.sha256(in) + ".jar";
     } catch (IOException e) {
       throw new DeployException("cannot read app jar " + jar + ": " + e.getMessage(), e);
     }
@@ -59,12 +53,7 @@ final class ArtifactStore {
   /** Uploads {@code template} under templates/ and returns its TemplateURL. */
   static String uploadTemplate(S3Client s3, String bucket, Template template, PrintWriter out) {
     byte[] body = template.body().getBytes(StandardCharsets.UTF_8);
-    String key;
-    try {
-      key = "templates/" + sha256(new ByteArrayInputStream(body)) + ".yaml";
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    String key = "templates/" + ContentHash.sha256(body) + ".yaml";
     boolean uploaded = putIfAbsent(s3, bucket, key, "text/yaml", RequestBody.fromBytes(body));
     out.printf("%s is %d bytes, over the %d-byte limit for an inline template: %s s3://%s/%s%n", template.file(),
         body.length, Template.INLINE_LIMIT, uploaded ? "uploaded to" : "already in", bucket, key);
@@ -121,7 +110,7 @@ final class ArtifactStore {
    */
   static Optional<String> versionHolding(S3Client s3, String bucket, String key, byte[] bytes) {
     return head(s3, bucket, key)
-        .filter(head -> head.eTag() != null && head.eTag().replace("\"", "").equals(digest("MD5", bytes)))
+        .filter(head -> head.eTag() != null && head.eTag().replace("\"", "").equals(ContentHash.md5(bytes)))
         .map(HeadObjectResponse::versionId);
   }
 
@@ -138,23 +127,4 @@ final class ArtifactStore {
     }
   }
 
-  private static String digest(String algorithm, byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String sha256(InputStream content) throws IOException {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      try (InputStream in = new DigestInputStream(content, sha)) {
-        in.transferTo(OutputStream.nullOutputStream());
-      }
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -5,10 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -54,14 +51,6 @@ record RulesBundle(String key, byte[] bytes) {
       throw new DeployException("cannot bundle the guard rules in " + rulesDir + ": " + e.getMessage(), e);
     }
     byte[] bytes = zip.toByteArray();
-    return new RulesBundle("guard-rules/" + sha256(bytes) + ".zip", bytes);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return new RulesBundle("guard-rules/" + ContentHash.sha256(bytes) + ".zip", bytes);
   }
 }
