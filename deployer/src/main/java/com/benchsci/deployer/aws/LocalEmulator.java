@@ -34,6 +34,7 @@ public final class LocalEmulator {
     }
     Path log = tools.root().resolve("moto-local.log");
     MotoServer moto = MotoServer.start(tools, log);
+    moto.keepRunning();
     // Deliberately not closed: the emulator keeps the deployed stacks for the next run.
     Properties p = new Properties();
     p.setProperty("endpoint", moto.endpoint().toString());

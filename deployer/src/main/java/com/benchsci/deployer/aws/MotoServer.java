@@ -29,10 +29,14 @@ public final class MotoServer implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  /** Stops moto when this JVM ends (a test run's end, or a SIGINT/SIGTERM), unless it is {@link #keepRunning}. */
+  private final Thread stopAtExit;
 
   private MotoServer(Process process, int port) {
     this.process = process;
     this.port = port;
+    this.stopAtExit = new Thread(process::destroyForcibly, "moto-stop-at-exit");
+    Runtime.getRuntime().addShutdownHook(stopAtExit);
   }
 
   /**
@@ -50,7 +54,12 @@ public final class MotoServer implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
-      return new MotoServer(process, awaitReady(process, log));
+      try {
+        return new MotoServer(process, awaitReady(process, log));
+      } catch (RuntimeException e) {
+        process.destroyForcibly();
+        throw e;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start moto server (" + String.join(" ", command) + ")", e);
     }
@@ -81,9 +90,15 @@ public final class MotoServer implements AutoCloseable {
     }
   }
 
+  /** Leaves moto running after this JVM ends: the local deploy keeps its stacks there for the next deploy. */
+  public void keepRunning() {
+    forgetStopAtExit();
+  }
+
   /** Stops moto and returns once the process is gone: SIGTERM, then SIGKILL when it takes over 5 s (a busy machine). */
   @Override
   public void close() {
+    forgetStopAtExit();
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -92,6 +107,14 @@ public final class MotoServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
+    }
+  }
+
+  private void forgetStopAtExit() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopAtExit);
+    } catch (IllegalStateException exiting) {
+      // The JVM is already exiting: the hook runs (or ran) anyway.
     }
   }
 
