@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -65,40 +67,33 @@ public record AwsTarget(URI endpoint, Region region, AwsCredentialsProvider cred
   }
 
   public CloudFormationClient cloudFormation() {
-    var builder = CloudFormationClient.builder().region(region).credentialsProvider(credentials)
-        .overrideConfiguration(overrides());
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    }
-    return builder.build();
+    return configured(CloudFormationClient.builder()).build();
   }
 
   public S3Client s3() {
-    var builder = S3Client.builder().region(region).credentialsProvider(credentials)
-        .overrideConfiguration(overrides());
+    S3ClientBuilder builder = configured(S3Client.builder());
     if (endpoint != null) {
       // An emulator on 127.0.0.1 has no per-bucket host names.
-      builder.endpointOverride(endpoint).forcePathStyle(true);
+      builder.forcePathStyle(true);
     }
     return builder.build();
   }
 
   public SsmClient ssm() {
-    var builder = SsmClient.builder().region(region).credentialsProvider(credentials)
-        .overrideConfiguration(overrides());
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    }
-    return builder.build();
+    return configured(SsmClient.builder()).build();
   }
 
   public Ec2Client ec2() {
-    var builder = Ec2Client.builder().region(region).credentialsProvider(credentials)
-        .overrideConfiguration(overrides());
+    return configured(Ec2Client.builder()).build();
+  }
+
+  /** Every client the same way: this region and credentials, the retry and time limits, the emulator if any. */
+  private <B extends AwsClientBuilder<B, C>, C> B configured(B builder) {
+    builder.region(region).credentialsProvider(credentials).overrideConfiguration(overrides());
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
-    return builder.build();
+    return builder;
   }
 
   private static ClientOverrideConfiguration overrides() {
