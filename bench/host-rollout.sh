@@ -2,9 +2,11 @@
 # Rollouts, start and crash recovery of the host as stack.yaml builds it: boots it the way the host boot test does
 # (Debian trixie container, the template's cfn-init content, the jar this build makes), loads it with wrk
 # (keep-alive and Connection: close at once) while a new jar rolls out through the cfn-init path ROLLOUTS times, then
-# times a slot's start to its first 200 (median of 5, AOT cache in place) and kill -9 to the greeting back. Prints
+# times the start to the first 200 of the JVM (the unit's command line) and of the unit (systemctl start), median of
+# 5 each with the AOT cache, probed by bash without a process per try, and kill -9 to the greeting back. Prints
 #   rollout: failed N of M requests over K rollouts
-#   start: first 200 after X ms (median of 5), https Y ms; kill -9: back after Z ms
+#   start: first 200 after X ms (the JVM, median of 5), https Y ms; through systemctl start X2 ms, https Y2 ms
+#          (systemd's part S ms); kill -9: back after Z ms
 # Not a test: it prints figures. Needs root (systemd-nspawn); installs its host tools with apt-get like the test.
 # The whole host runs under a MEMORY_MIB limit (512: a t4g.nano) and meets a wrk flood of FLOOD_CONNECTIONS, then
 # IDLE_CONNECTIONS idle connections.

@@ -27,6 +27,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    LeanStart.apply();
     Config config;
     Optional<PemKeyCertOptions> keyCert;
     try {
@@ -61,13 +62,10 @@ public final class Main {
   }
 
   /**
-   * Vert.x as this app needs it: no WebSockets, no Netty DNS resolver (the app resolves no names; this also saves start time) and no
-   * file cache directory, so the app writes nothing to disk and runs under a read-only, sandboxed systemd unit.
+   * Vert.x as this app needs it (see also {@link LeanStart}): no file cache directory, so the app writes nothing to
+   * disk and runs under a read-only, sandboxed systemd unit.
    */
   private static VertxOptions lean() {
-    System.setProperty("vertx.disableDnsResolver", "true");
-    // No WebSockets either: each HTTP/1 connection would carry their upgrade handling.
-    System.setProperty("vertx.disableWebsockets", "true");
     return new VertxOptions()
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
   }

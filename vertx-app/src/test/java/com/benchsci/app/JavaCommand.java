@@ -8,10 +8,16 @@ final class JavaCommand {
   private JavaCommand() {}
 
   static List<String> of(Class<?> main, String... args) {
+    return of(List.of(), main, args);
+  }
+
+  /** The same, with {@code jvmFlags} added to the host's. */
+  static List<String> of(List<String> jvmFlags, Class<?> main, String... args) {
     List<String> command = new java.util.ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m"));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     return command;
   }
