@@ -84,11 +84,9 @@ class HandoffTest {
   }
 
   private Process start(List<String> command) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(netns.command(command));
-    builder.environment().keySet().removeAll(JavaCommand.APP_VARIABLES);
-    builder.environment().putAll(Map.of("HTTP_PORT", String.valueOf(PORT)));
-    builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process process = builder.start();
+    Process process = JavaCommand.process(netns.command(command), Map.of("HTTP_PORT", String.valueOf(PORT)))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
     processes.add(process);
     return process;
   }

@@ -1,9 +1,15 @@
 package com.benchsci.app;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
-/** The command line that runs a class of this module in a JVM of its own, with the host's small-heap flags. */
+/**
+ * The command line that runs a class of this module in a JVM of its own, with the host's small-heap flags, and the
+ * process around it.
+ */
 final class JavaCommand {
   private JavaCommand() {}
 
@@ -23,6 +29,21 @@ final class JavaCommand {
   }
 
   /** The app's environment variables, so a test's own settings are the only ones the app sees. */
-  static final List<String> APP_VARIABLES = List.of("HTTP_PORT", "HTTPS_PORT", "TLS_CERT_FILE", "TLS_KEY_FILE",
-      "MAX_CONNECTIONS", "REQUEST_TIMEOUT_SECONDS", "DRAIN_SECONDS", "NOTIFY_SOCKET");
+  private static final List<String> APP_VARIABLES = List.of("HTTP_PORT", "HTTPS_PORT", "TLS_CERT_FILE",
+      "TLS_KEY_FILE", "MAX_CONNECTIONS", "REQUEST_TIMEOUT_SECONDS", "DRAIN_SECONDS", "NOTIFY_SOCKET");
+
+  /** A process for {@code command} whose app variables are exactly {@code env}; the caller sets redirects and starts. */
+  static ProcessBuilder process(List<String> command, Map<String, String> env) {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeAll(APP_VARIABLES);
+    builder.environment().putAll(env);
+    return builder;
+  }
+
+  /** A port free a moment ago, for an app process to listen on (another process may still take it first). */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
 }

@@ -68,7 +68,7 @@ class LeanStartTest {
   private String classesLoadedServingOneRequest(Path log, List<String> flags) throws Exception {
     List<String> jvmFlags = new ArrayList<>(flags);
     jvmFlags.add("-Xlog:class+load=info:file=" + log);
-    int port = MainProcessTest.freePort();
+    int port = JavaCommand.freePort();
     Process app = start(JavaCommand.of(jvmFlags, Main.class), Map.of("HTTP_PORT", String.valueOf(port)), null);
     assertThat(new ProcessLines(app.getInputStream()).next()).isEqualTo("listening on http port " + port);
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -96,11 +96,9 @@ class LeanStartTest {
   }
 
   private Process start(List<String> command, Map<String, String> env, Path stderr) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeAll(JavaCommand.APP_VARIABLES);
-    builder.environment().putAll(env);
-    builder.redirectError(stderr == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.to(stderr.toFile()));
-    Process app = builder.start();
+    Process app = JavaCommand.process(command, env)
+        .redirectError(stderr == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.to(stderr.toFile()))
+        .start();
     processes.add(app);
     return app;
   }

@@ -66,7 +66,7 @@ class MainProcessTest {
    */
   @Test
   void sigtermStopsGracefullyUnderLoadAndExitsZero() throws Exception {
-    int port = freePort();
+    int port = JavaCommand.freePort();
     app = start(Map.of("HTTP_PORT", String.valueOf(port)), Redirect.INHERIT);
     ProcessLines stdout = new ProcessLines(app.getInputStream());
     assertThat(stdout.next()).isEqualTo("listening on http port " + port);
@@ -97,7 +97,7 @@ class MainProcessTest {
   /** Requests that used to print a stack trace each: now a 400 and one access-log line each, nothing on stderr. */
   @Test
   void badRequestsGetA400AndOneLogLineEachAndNothingOnStderr(@TempDir Path dir) throws Exception {
-    int port = freePort();
+    int port = JavaCommand.freePort();
     Path stderr = dir.resolve("stderr");
     app = start(Map.of("HTTP_PORT", String.valueOf(port)), Redirect.to(stderr.toFile()));
     ProcessLines stdout = new ProcessLines(app.getInputStream());
@@ -144,17 +144,7 @@ class MainProcessTest {
   }
 
   private static Process start(Map<String, String> env, Redirect stderr) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(JavaCommand.of(Main.class));
-    builder.environment().keySet().removeAll(JavaCommand.APP_VARIABLES);
-    builder.environment().putAll(env);
-    builder.redirectError(stderr);
-    return builder.start();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return JavaCommand.process(JavaCommand.of(Main.class), env).redirectError(stderr).start();
   }
 
   private static List<String> lines(InputStream stream) throws IOException {

@@ -70,8 +70,8 @@ class ReadinessTest {
     String name = kind.equals("path") ? dir.resolve("notify").toString() : "@hello-test-" + UUID.randomUUID();
     bind(name);
     TestCertificate cert = TestCertificate.create(dir);
-    int http = freePort();
-    int https = freePort();
+    int http = JavaCommand.freePort();
+    int https = JavaCommand.freePort();
 
     app = start(Map.of("HTTP_PORT", String.valueOf(http), "HTTPS_PORT", String.valueOf(https),
         "TLS_CERT_FILE", cert.certFile().toString(), "TLS_KEY_FILE", cert.keyFile().toString(),
@@ -126,17 +126,9 @@ class ReadinessTest {
   }
 
   private static Process start(Map<String, String> env) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(JavaCommand.of(Main.class));
-    builder.environment().keySet().removeAll(JavaCommand.APP_VARIABLES);
-    builder.environment().putAll(env);
-    builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-    return builder.start();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return JavaCommand.process(JavaCommand.of(Main.class), env)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 }
