@@ -18,6 +18,8 @@ SECONDS_EACH=${SECONDS_EACH:-20}
 NOFILE=20000 # LimitNOFILE of the host's unit
 BENCH=app-flood
 source bench/lib.sh
+read_host_jvm_flags
+need_wrk
 ulimit -n "$NOFILE" 2>/dev/null || die "cannot raise the descriptor limit to $NOFILE (hard limit $(ulimit -Hn))"
 ! curl -s -o /dev/null "http://127.0.0.1:$PORT/" || die "port $PORT is already in use: stop what runs there first"
 

@@ -16,6 +16,8 @@ VERTX_PORT=${VERTX_PORT:-18080}
 FLASK_PORT=${FLASK_PORT:-18081}
 BENCH=app-throughput
 source bench/lib.sh
+read_host_jvm_flags
+need_wrk
 read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
 VENV="$HOME/.cache/hello-host/bench-venv"
 if [[ ! -x "$VENV/bin/gunicorn" ]]; then

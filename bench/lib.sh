@@ -1,9 +1,4 @@
-# Shared by the app benches: sourced after `cd` to the repository root, with BENCH set to the script's name.
-
-# The host's JVM flags, read from JVM_FLAGS in /etc/hello/hello.env of cloudformation/stack.yaml so a bench measures
-# exactly them; the unit adds its AOT cache (a file only the host builds, with JDK 25) on top, left out here.
-read -r -a JVM_FLAGS <<<"$(sed -n 's|^ *JVM_FLAGS="\(.*\)"$|\1|p' cloudformation/stack.yaml)"
-[ "${#JVM_FLAGS[@]}" -gt 0 ] || { echo "no JVM_FLAGS=\"...\" line in cloudformation/stack.yaml" >&2; exit 1; }
+# Shared by the benches: sourced after `cd` to the repository root, with BENCH set to the script's name.
 
 # Scratch space, and the processes to kill on the way out.
 WORK=$(mktemp -d)
@@ -17,8 +12,18 @@ trap cleanup EXIT
 
 die() { echo "$BENCH: $*" >&2; exit 1; }
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)..."
-  { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >"$WORK/apt.log" 2>&1 \
-    || die "could not install wrk with apt-get (see the log below)$(printf '\n'; tail -5 "$WORK/apt.log")"
-fi
+# The host's JVM flags into JVM_FLAGS, read from /etc/hello/hello.env of cloudformation/stack.yaml so a bench
+# measures exactly them; the unit adds its AOT cache (a file only the host builds, with JDK 25) on top, left out here.
+read_host_jvm_flags() {
+  read -r -a JVM_FLAGS <<<"$(sed -n 's|^ *JVM_FLAGS="\(.*\)"$|\1|p' cloudformation/stack.yaml)"
+  [ "${#JVM_FLAGS[@]}" -gt 0 ] || die "no JVM_FLAGS=\"...\" line in cloudformation/stack.yaml"
+}
+
+# wrk, installed from Debian's packages when missing.
+need_wrk() {
+  if ! command -v wrk >/dev/null; then
+    echo "installing wrk (Debian package)..."
+    { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >"$WORK/apt.log" 2>&1 \
+      || die "could not install wrk with apt-get (see the log below)$(printf '\n'; tail -5 "$WORK/apt.log")"
+  fi
+}

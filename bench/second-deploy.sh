@@ -9,21 +9,15 @@ cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-3}
 REF=${1:-}
-WORK=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+BENCH=second-deploy
+source bench/lib.sh
 
 # The pinned moto: the system Python's when it is that version, else the tool cache's (a local deploy installs it).
 MOTO_VERSION=$(sed -n 's|.*<moto.version>\(.*\)</moto.version>.*|\1|p' pom.xml)
 PY=python3
 if [[ "$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ]]; then
   PY="${HELLO_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello-host}/moto-$MOTO_VERSION/bin/python"
-  [[ -x "$PY" ]] || { echo "second-deploy: no moto $MOTO_VERSION; run ./mvnw deploy once to install it" >&2; exit 1; }
+  [[ -x "$PY" ]] || die "no moto $MOTO_VERSION; run ./mvnw deploy once to install it"
 fi
 
 start_moto() { # appends its endpoint to endpoints
@@ -64,7 +58,7 @@ for run in $(seq "$RUNS"); do
   for i in "${!dirs[@]}"; do
     t=$(deploy "${dirs[$i]}" "${endpoints[$i]}" "$WORK/run-$i-$run.log")
     grep -q "No changes to stack hello-host\." "$WORK/run-$i-$run.log" \
-      || { echo "second-deploy: run $run of ${labels[$i]} did not end in 'No changes'" >&2; exit 1; }
+      || die "run $run of ${labels[$i]} did not end in 'No changes'"
     times[$i]="${times[$i]:-} $t"
     echo "${labels[$i]}: second deploy, run $run: $t s (load $(cut -d' ' -f1 /proc/loadavg))"
   done
