@@ -213,12 +213,7 @@ class DeploymentMotoTest {
   @Test
   void aStackLeftRollbackCompleteIsDeletedAndCreatedAgain() throws IOException {
     Path templates = templates("stack.yaml");
-    assertThat(deploy(templates, true, List.of()).error()).isNull();
-    String before = stackId(Deployment.APP_STACK);
-    // moto never fails a create, so the proxy reports the state a failed first create leaves on AWS.
-    proxy.rewriteDescribeStacksUntilDelete(body -> body.contains("<StackName>hello-host</StackName>")
-        ? body.replace("<StackStatus>CREATE_COMPLETE</StackStatus>", "<StackStatus>ROLLBACK_COMPLETE</StackStatus>")
-        : body);
+    String before = deployedThenSeenRollbackComplete(templates);
 
     Run run = deploy(templates, true, List.of());
     assertThat(run.error()).isNull();
@@ -230,11 +225,7 @@ class DeploymentMotoTest {
   @Test
   void aStackLeftRollbackCompleteIsNotDeletedWithoutAReviewOfItsRecreation() throws IOException {
     Path templates = templates("stack.yaml");
-    assertThat(deploy(templates, true, List.of()).error()).isNull();
-    String before = stackId(Deployment.APP_STACK);
-    proxy.rewriteDescribeStacksUntilDelete(body -> body.contains("<StackName>hello-host</StackName>")
-        ? body.replace("<StackStatus>CREATE_COMPLETE</StackStatus>", "<StackStatus>ROLLBACK_COMPLETE</StackStatus>")
-        : body);
+    String before = deployedThenSeenRollbackComplete(templates);
 
     Run run = deploy(templates, true, List.of(), false, false, Map.of());
     assertThat(run.error()).isInstanceOf(UnreviewedChangesException.class);
@@ -733,5 +724,18 @@ class DeploymentMotoTest {
       return cfn.listChangeSets(r -> r.stackName(stack)).summaries().stream()
           .map(s -> s.changeSetName() + " " + s.executionStatusAsString()).toList();
     }
+  }
+
+  /**
+   * Deploys both stacks, then has the proxy report the app stack as ROLLBACK_COMPLETE until it is deleted: moto never
+   * fails a create, so this is the state a failed first create leaves on AWS. Returns the app stack's id.
+   */
+  private String deployedThenSeenRollbackComplete(Path templates) throws IOException {
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String id = stackId(Deployment.APP_STACK);
+    proxy.rewriteDescribeStacksUntilDelete(body -> body.contains("<StackName>hello-host</StackName>")
+        ? body.replace("<StackStatus>CREATE_COMPLETE</StackStatus>", "<StackStatus>ROLLBACK_COMPLETE</StackStatus>")
+        : body);
+    return id;
   }
 }
