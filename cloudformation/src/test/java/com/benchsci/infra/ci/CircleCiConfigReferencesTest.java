@@ -296,7 +296,7 @@ class CircleCiConfigReferencesTest {
   }
 
   @Test
-  void everyPathFilteringParameterIsDeclaredInBothConfigs() {
+  void everyPathFilteringParameterIsDeclaredInTheContinuation() {
     assertThat(CircleCiPipeline.mapping(CircleCiPipeline.pathFilter(setupConfig())))
         .extracting(CircleCiPipeline.MappingLine::parameter).contains("run-app", "run-infra");
     assertThat(pipelineParameterProblems(setupConfig(), continuationConfig())).isEmpty();
