@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +29,6 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -38,9 +36,10 @@ import org.w3c.dom.NodeList;
 /**
  * The CircleCI configs reference only things that exist: jobs, commands, executors and orbs they declare,
  * parameters they declare, scripts in the repository that are executable, Maven profiles, modules, test
- * classes, hello-host goals and their -Dcfn.* properties of this build, and orbs and images pinned to exact versions. The path-filtering mapping sets only
- * pipeline parameters that both configs declare, and decides what runs as the config's comments promise.
- * Each check is also shown to fail on the project's own config broken in one place.
+ * classes, hello-host goals and their -Dcfn.* properties of this build, and orbs and images pinned to exact
+ * versions. The path-filtering mapping sets only pipeline parameters that continue.yml declares, and a parameter a
+ * trigger can set is declared alike in both configs (what each trigger then runs: CircleCiTriggersTest). Each check is
+ * also shown to fail on the project's own config broken in one place.
  */
 class CircleCiConfigReferencesTest {
 
@@ -253,17 +252,19 @@ class CircleCiConfigReferencesTest {
     }
   }
 
-  /** The path-filtering mapping against the pipeline parameters of both configs. */
+  /**
+   * The pipeline parameters of both configs: a parameter a trigger can set (declared in config.yml) reaches
+   * continue.yml without being passed, so continue.yml declares it alike; path filtering sets only parameters that
+   * continue.yml declares, booleans where it sets true or false.
+   */
   static List<String> pipelineParameterProblems(JsonNode setup, JsonNode continuation) {
     List<String> problems = new ArrayList<>();
-    Set<String> inSetup = names(setup.path("parameters"));
-    Set<String> inContinuation = names(continuation.path("parameters"));
-    for (String name : union(inSetup, inContinuation)) {
-      if (!inSetup.contains(name) || !inContinuation.contains(name)) {
-        problems.add("pipeline parameter " + name + " is declared in only one of config.yml and continue.yml");
+    setup.path("parameters").fields().forEachRemaining(p -> {
+      if (!p.getValue().equals(continuation.path("parameters").path(p.getKey()))) {
+        problems.add("pipeline parameter " + p.getKey() + " of config.yml is not declared alike in continue.yml");
       }
-    }
-    JsonNode filter = pathFilter(setup);
+    });
+    JsonNode filter = CircleCiPipeline.pathFilter(setup);
     if (filter == null) {
       problems.add("config.yml runs no path-filtering/filter job");
       return problems;
@@ -271,96 +272,15 @@ class CircleCiConfigReferencesTest {
     if (!Files.isRegularFile(REPO.resolve(filter.path("config-path").asText()))) {
       problems.add("path-filtering config-path " + filter.path("config-path").asText() + " does not exist");
     }
-    for (MappingLine line : mapping(setup)) {
-      for (JsonNode config : List.of(setup, continuation)) {
-        JsonNode declared = config.path("parameters").path(line.parameter());
-        if (declared.isMissingNode()) {
-          problems.add("mapping sets " + line.parameter() + ", which "
-              + (config == setup ? "config.yml" : "continue.yml") + " does not declare");
-        } else if (line.value().matches("true|false") && !declared.path("type").asText().equals("boolean")) {
-          problems.add("mapping sets " + line.parameter() + " to " + line.value() + " but it is not a boolean");
-        }
+    for (CircleCiPipeline.MappingLine line : CircleCiPipeline.mapping(filter)) {
+      JsonNode declared = continuation.path("parameters").path(line.parameter());
+      if (declared.isMissingNode()) {
+        problems.add("mapping sets " + line.parameter() + ", which continue.yml does not declare");
+      } else if (line.value().matches("true|false") && !declared.path("type").asText().equals("boolean")) {
+        problems.add("mapping sets " + line.parameter() + " to " + line.value() + " but it is not a boolean");
       }
     }
     return problems;
-  }
-
-  // -------------------------------------------------------------------- what path filtering makes of a push
-
-  record MappingLine(Pattern path, String parameter, String value) {}
-
-  private static JsonNode pathFilter(JsonNode setup) {
-    for (JsonNode workflow : setup.path("workflows")) {
-      for (Map.Entry<String, JsonNode> job : entries(workflow.path("jobs"))) {
-        if (job.getKey().endsWith("/filter")
-            && setup.path("orbs").path(job.getKey().replaceFirst("/.*", "")).asText().startsWith("circleci/path-filtering@")) {
-          return job.getValue();
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The orb's mapping: "regex parameter value" per line, the regex anchored at both ends (grep -P). */
-  static List<MappingLine> mapping(JsonNode setup) {
-    List<MappingLine> lines = new ArrayList<>();
-    for (String line : pathFilter(setup).path("mapping").asText().split("\n")) {
-      String[] tokens = line.trim().split("\\s+");
-      if (tokens.length >= 3 && !tokens[0].startsWith("#")) {
-        lines.add(new MappingLine(Pattern.compile(tokens[0]), tokens[1], tokens[2]));
-      }
-    }
-    return lines;
-  }
-
-  /** The pipeline parameters the orb sets for these changed files, over the continuation's defaults. */
-  static Map<String, String> parametersFor(JsonNode setup, JsonNode continuation, List<String> changed) {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    continuation.path("parameters").fields()
-        .forEachRemaining(p -> parameters.put(p.getKey(), p.getValue().path("default").asText()));
-    for (MappingLine line : mapping(setup)) {
-      if (changed.stream().anyMatch(file -> line.path().matcher(file).matches())) {
-        parameters.put(line.parameter(), line.value());
-      }
-    }
-    return parameters;
-  }
-
-  /** Workflow name to its jobs (with their arguments, pipeline parameters filled in) for the workflows that run. */
-  static Map<String, Map<String, String>> workflowsRun(JsonNode continuation, Map<String, String> parameters) {
-    Map<String, Map<String, String>> run = new LinkedHashMap<>();
-    continuation.path("workflows").fields().forEachRemaining(workflow -> {
-      JsonNode when = workflow.getValue().path("when");
-      if (when.isMissingNode() || holds(when, parameters)) {
-        Map<String, String> jobs = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> job : entries(workflow.getValue().path("jobs"))) {
-          jobs.put(job.getKey(), fill(job.getValue().path("app-tests").asText(""), parameters));
-        }
-        run.put(workflow.getKey(), jobs);
-      }
-    });
-    return run;
-  }
-
-  /** CircleCI's logic statements: and, or, not, equal, and values (parameters filled in). */
-  private static boolean holds(JsonNode condition, Map<String, String> parameters) {
-    if (condition.has("and")) {
-      return stream(condition.path("and")).allMatch(c -> holds(c, parameters));
-    } else if (condition.has("or")) {
-      return stream(condition.path("or")).anyMatch(c -> holds(c, parameters));
-    } else if (condition.has("not")) {
-      return !holds(condition.path("not"), parameters);
-    } else if (condition.has("equal")) {
-      return stream(condition.path("equal")).map(v -> fill(v.asText(), parameters)).distinct().count() == 1;
-    } else if (condition.isValueNode()) {
-      String value = fill(condition.asText(), parameters);
-      return !value.isEmpty() && !value.equals("false");
-    }
-    throw new IllegalArgumentException("unknown logic statement " + condition);
-  }
-
-  private static String fill(String text, Map<String, String> parameters) {
-    return PIPELINE_PARAMETER_REF.matcher(text).replaceAll(m -> Matcher.quoteReplacement(parameters.get(m.group(1))));
   }
 
   // --------------------------------------------------------------------------------------- the real configs
@@ -376,36 +296,10 @@ class CircleCiConfigReferencesTest {
   }
 
   @Test
-  void everyPathFilteringParameterIsDeclaredInBothConfigs() {
-    assertThat(mapping(setupConfig())).extracting(MappingLine::parameter).contains("run-app", "run-infra");
+  void everyPathFilteringParameterIsDeclaredInTheContinuation() {
+    assertThat(CircleCiPipeline.mapping(CircleCiPipeline.pathFilter(setupConfig())))
+        .extracting(CircleCiPipeline.MappingLine::parameter).contains("run-app", "run-infra");
     assertThat(pipelineParameterProblems(setupConfig(), continuationConfig())).isEmpty();
-  }
-
-  @ParameterizedTest(name = "{0} -> workflow {1}, app tests {2}")
-  @CsvSource(delimiter = '|', value = {
-      "README.md                                        | docs-only | ''",
-      "README.md docs/runbook.md                        | docs-only | ''",
-      "cloudformation/stack.yaml                        | build     | false",
-      "guard-rules/security_group.guard                 | build     | false",
-      "README.md cloudformation/stack-prod.json         | build     | false",
-      "vertx-app/src/main/java/com/benchsci/app/Main.java | build   | true",
-      "deployer/src/main/java/com/benchsci/deployer/tools/ToolCache.java | build | true",
-      "pom.xml                                          | build     | true",
-      ".circleci/continue.yml                           | build     | true",
-      "cloudformation/stack.yaml vertx-app/pom.xml      | build     | true",
-  })
-  void pathFilteringRunsExactlyOneWorkflowChosenByTheChangedPaths(String changed, String workflow, String appTests) {
-    JsonNode continuation = continuationConfig();
-    Map<String, String> parameters = parametersFor(setupConfig(), continuation, List.of(changed.split(" ")));
-    Map<String, Map<String, String>> run = workflowsRun(continuation, parameters);
-
-    assertThat(run).as("workflows run for %s (parameters %s)", changed, parameters).containsOnlyKeys(workflow);
-    if (workflow.equals("docs-only")) {
-      assertThat(run.get(workflow)).containsOnlyKeys("checks-passed");
-    } else {
-      assertThat(run.get(workflow)).containsKeys("test", "host-boot", "checks-passed", "review", "deploy");
-      assertThat(run.get(workflow).get("test")).as("test job's app-tests").isEqualTo(appTests);
-    }
   }
 
   // ------------------------------------------------------------------------------ the checks can fail
@@ -470,7 +364,7 @@ class CircleCiConfigReferencesTest {
   @Test
   void anOrbJobOnAnUndefinedExecutorIsReported() {
     JsonNode setup = setupConfig().deepCopy();
-    ((ObjectNode) pathFilter(setup)).put("executor", "bsae");
+    ((ObjectNode) CircleCiPipeline.pathFilter(setup)).put("executor", "bsae");
     assertThat(problems(".circleci/config.yml", setup)).containsExactly(
         ".circleci/config.yml: workflow setup: job path-filtering/filter runs on executor bsae, which is not defined");
   }
@@ -479,15 +373,22 @@ class CircleCiConfigReferencesTest {
   void aMappingParameterMissingFromTheContinuationIsReported() {
     JsonNode continuation = continuationConfig().deepCopy();
     ((ObjectNode) continuation.path("parameters")).remove("run-infra");
-    assertThat(pipelineParameterProblems(setupConfig(), continuation)).contains(
-        "pipeline parameter run-infra is declared in only one of config.yml and continue.yml",
-        "mapping sets run-infra, which continue.yml does not declare");
+    assertThat(pipelineParameterProblems(setupConfig(), continuation))
+        .containsOnly("mapping sets run-infra, which continue.yml does not declare");
+  }
+
+  @Test
+  void aTriggerParameterDeclaredOtherwiseInTheContinuationIsReported() {
+    JsonNode continuation = continuationConfig().deepCopy();
+    ((ObjectNode) continuation.path("parameters").path("schedule")).put("default", "daily-live-checks");
+    assertThat(pipelineParameterProblems(setupConfig(), continuation))
+        .containsExactly("pipeline parameter schedule of config.yml is not declared alike in continue.yml");
   }
 
   @Test
   void aMissingContinuationConfigIsReported() {
     JsonNode setup = setupConfig().deepCopy();
-    ((ObjectNode) pathFilter(setup)).put("config-path", ".circleci/continue_config.yml");
+    ((ObjectNode) CircleCiPipeline.pathFilter(setup)).put("config-path", ".circleci/continue_config.yml");
     assertThat(pipelineParameterProblems(setup, continuationConfig()))
         .contains("path-filtering config-path .circleci/continue_config.yml does not exist");
   }
@@ -525,18 +426,6 @@ class CircleCiConfigReferencesTest {
     Set<String> names = new TreeSet<>();
     map.fieldNames().forEachRemaining(names::add);
     return names;
-  }
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> all = new TreeSet<>(a);
-    all.addAll(b);
-    return all;
-  }
-
-  private static Stream<JsonNode> stream(JsonNode array) {
-    List<JsonNode> items = new ArrayList<>();
-    array.forEach(items::add);
-    return items.stream();
   }
 
   private static Set<String> matches(Pattern pattern, JsonNode node) {

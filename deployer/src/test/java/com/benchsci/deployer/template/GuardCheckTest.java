@@ -23,7 +23,7 @@ class GuardCheckTest {
   @TempDir
   Path dir;
 
-  /** An AWS::S3::Bucket with public access blocked and default encryption, as a Resources entry. */
+  /** An AWS::S3::Bucket with public access blocked, default encryption and versioning, as a Resources entry. */
   private static String encryptedPrivateBucket(String logicalId) {
     return """
           %s:
@@ -37,6 +37,7 @@ class GuardCheckTest {
               BucketEncryption:
                 ServerSideEncryptionConfiguration:
                   - ServerSideEncryptionByDefault: { SSEAlgorithm: AES256 }
+              VersioningConfiguration: { Status: Enabled }
         """.formatted(logicalId);
   }
 
