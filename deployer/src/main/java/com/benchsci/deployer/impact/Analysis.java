@@ -29,7 +29,7 @@ public final class Analysis {
 
   private static final String KNOWN_AFTER_APPLY = "{{changeSet:KNOWN_AFTER_APPLY}}";
   private static final Pattern WHOLE_PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
-  private static final int SHOWN_VALUE = 60;
+  private static final int SHOWN_VALUE = 80;
 
   private final ChangeRules rules;
   private final PriceTable prices;

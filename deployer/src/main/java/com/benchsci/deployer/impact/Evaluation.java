@@ -122,7 +122,9 @@ final class Evaluation {
       return out;
     }
     if (node instanceof String s && s.contains("{{resolve:")) {
-      return Opaque.open("dynamic reference " + s); // resolved by CloudFormation at deploy time
+      // Resolved by CloudFormation at deploy time; the same reference is no change to it (a new value behind the
+      // reference is not noticed until the template changes).
+      return Opaque.stable("dynamic reference " + s);
     }
     return node;
   }

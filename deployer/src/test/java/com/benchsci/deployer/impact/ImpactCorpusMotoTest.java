@@ -75,7 +75,7 @@ class ImpactCorpusMotoTest {
   void everySingleChangeOfBothTemplatesIsPredictedAsTheSchemasSay() throws Exception {
     long started = System.nanoTime();
     List<String> unmutable = new ArrayList<>();
-    ResourceSchemas schemas = ResourceSchemas.of(ToolCache.standard().cfnLintPackage(), Stacks.REGION);
+    ResourceSchemas schemas = Stacks.schemas();
     List<Review> reviews = new ArrayList<>();
     reviews.addAll(corpus("impact-app", Stacks.app(), appParameters, schemas, unmutable));
     reviews.addAll(corpus("impact-bootstrap", Stacks.bootstrap(), Stacks.bootstrapParameters(), schemas, unmutable));

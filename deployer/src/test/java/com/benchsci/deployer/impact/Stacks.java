@@ -19,13 +19,26 @@ final class Stacks {
   static final String ARM64_IMAGE = "ami-0123456789abcdef0";
   static final String X86_IMAGE = "ami-0fedcba9876543210";
 
+  private static Path cfnLintPackage;
   private static Analysis analysis;
 
   private Stacks() {}
 
+  /** Found once: asking Python where cfn-lint lives takes seconds on a busy machine. */
+  static synchronized Path cfnLintPackage() {
+    if (cfnLintPackage == null) {
+      cfnLintPackage = ToolCache.standard().cfnLintPackage();
+    }
+    return cfnLintPackage;
+  }
+
+  static ResourceSchemas schemas() {
+    return ResourceSchemas.of(cfnLintPackage(), REGION);
+  }
+
   static synchronized Analysis analysis() {
     if (analysis == null) {
-      analysis = Analysis.standard(ToolCache.standard().cfnLintPackage(), REGION);
+      analysis = Analysis.standard(cfnLintPackage(), REGION);
     }
     return analysis;
   }
@@ -48,6 +61,24 @@ final class Stacks {
     p.put("ArtifactKey", "app/0123abcd.jar");
     p.put("HostGeneration", "0");
     return p;
+  }
+
+  /** A copy of {@code template} with one property of one resource set to {@code value} (null removes it). */
+  static Map<String, Object> withProperty(Map<String, Object> template, String resource, String property,
+      Object value) {
+    Map<String, Object> copy = Mutations.deepCopy(template);
+    Map<String, Object> properties = Evaluation.asMap(declaration(copy, resource).get("Properties"));
+    if (value == null) {
+      properties.remove(property);
+    } else {
+      properties.put(property, value);
+    }
+    return copy;
+  }
+
+  /** The declaration of {@code resource} in {@code template}, to change in place. */
+  static Map<String, Object> declaration(Map<String, Object> template, String resource) {
+    return Evaluation.asMap(Evaluation.asMap(template.get("Resources")).get(resource));
   }
 
   /** With the Guard Hook's rules pinned, so the hook and its role exist. */
