@@ -300,10 +300,6 @@ public final class Analysis {
     return declaration == null ? "?" : String.valueOf(declaration.get("Type"));
   }
 
-  String region() {
-    return region;
-  }
-
   PriceTable prices() {
     return prices;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.benchsci.deployer.impact.Impact.Row;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,12 @@ import org.junit.jupiter.api.Test;
 class PriceTableTest {
 
   private final Map<String, Object> app = Stacks.app();
+
+  @Test
+  void theTableIsDatedAndSaysWhichRegionsItHolds() {
+    assertThat(LocalDate.parse(PriceTable.standard().read())).isBeforeOrEqualTo(LocalDate.now());
+    assertThat(PriceTable.standard().regions()).containsExactly("us-east-1");
+  }
 
   @Test
   void everyInstanceTypeTheAppTemplateAllowsHasAPrice() {
