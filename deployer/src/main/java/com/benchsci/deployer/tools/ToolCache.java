@@ -79,6 +79,29 @@ public final class ToolCache {
     return List.of(pipInstall(venv, "cfn-lint==" + pinned, "bin/cfn-lint").toString());
   }
 
+  /**
+   * The package folder ({@code cfnlint}) of the pinned cfn-lint, as installed for {@link #cfnLint()}: its
+   * {@code data/schemas} holds CloudFormation's resource schemas as that version ships them (the impact analysis
+   * reads create-only properties there, so they are never retyped into the repository).
+   */
+  public Path cfnLintPackage() {
+    String pinned = version("cfn-lint");
+    String probe = "import os, cfnlint, cfnlint.version; print(cfnlint.version.__version__);"
+        + " print(os.path.dirname(cfnlint.__file__))";
+    List<String> onPath = outputOf(List.of("python3", "-c", probe)).lines().toList();
+    if (onPath.size() == 2 && onPath.get(0).equals(pinned)) {
+      return Path.of(onPath.get(1));
+    }
+    Path venv = root.resolve("cfn-lint-" + pinned);
+    pipInstall(venv, "cfn-lint==" + pinned, "bin/cfn-lint");
+    List<String> installed = outputOf(List.of(venv.resolve("bin/python").toString(), "-c", probe)).lines().toList();
+    if (installed.size() != 2 || !installed.get(0).equals(pinned)) {
+      throw new IllegalStateException("cfn-lint in " + venv + " reports " + installed + ", expected version " + pinned
+          + "; delete " + venv + " and run again");
+    }
+    return Path.of(installed.get(1));
+  }
+
   /** The command that runs a moto server at the pinned version; append {@code -H host -p port}. */
   public List<String> motoServer() {
     String pinned = version("moto");

@@ -57,6 +57,14 @@ class ToolCacheTest {
   }
 
   @Test
+  void cfnLintsPackageIsThePinnedOneAndShipsTheResourceSchemas() throws Exception {
+    Path cfnlint = tools.cfnLintPackage();
+    assertThat(Files.readString(cfnlint.resolve("version.py"))).contains("\"" + tools.version("cfn-lint") + "\"");
+    assertThat(cfnlint.resolve("data/schemas/providers/us_east_1.py")).isRegularFile();
+    assertThat(cfnlint.toAbsolutePath().startsWith(Path.of("").toAbsolutePath().getParent())).isFalse();
+  }
+
+  @Test
   void motoServerRuns() throws Exception {
     List<String> cmd = new ArrayList<>(tools.motoServer());
     cmd.add("--help");

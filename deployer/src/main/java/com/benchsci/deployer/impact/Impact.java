@@ -1,0 +1,88 @@
+package com.benchsci.deployer.impact;
+
+import java.util.List;
+
+/**
+ * What one change set does to a stack, for a reviewer: per resource whether it is replaced and what interruption its
+ * update brings, each with its reason, and its monthly cost before and after; then the summary the review opens
+ * with: is the site reachable, for how long not, is the Elastic IP kept, and the cost of the stack before and after.
+ */
+public record Impact(List<Row> rows, Summary summary) {
+
+  /** CloudFormation's words for replacement; {@code -} for a resource that is only added or removed. */
+  public enum Replaced {
+    TRUE("True"),
+    FALSE("False"),
+    CONDITIONAL("Conditional"),
+    NOT_APPLICABLE("-");
+
+    private final String label;
+
+    Replaced(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  /**
+   * One resource the change touches. {@code action}: Add, Modify or Remove (CloudFormation's word when the change
+   * set lists it); {@code listed}: false when only the templates show the change (an emulator that lists less, or
+   * a resource that follows another's replacement); the reasons name the properties and whose rule applies;
+   * {@code sources}: the pages of AWS's documentation the rules come from.
+   */
+  public record Row(String logicalId, String type, String action, Replaced replacement, String replacementReason,
+      Interruption interruption, String interruptionReason, MonthlyCost costBefore, MonthlyCost costAfter,
+      boolean listed, List<String> sources) {}
+
+  /** How reachable the site is while the change is applied, best first. */
+  public enum Reachability {
+    /** A new stack: the site comes up when the host has signalled a working app. */
+    CREATED("A new stack"),
+    /** Nothing on the path of a request is interrupted. */
+    UP("The site stays up"),
+    /** For seconds: an address moves to a host that is already serving. */
+    SECONDS("The site is unreachable for seconds"),
+    /** For minutes: the host stops and starts. */
+    MINUTES("The site is unreachable for about a minute or two"),
+    /** Whether it is interrupted depends on values known only after apply. */
+    UNKNOWN("The site may be interrupted"),
+    /** The site answers at a new address: the old one no longer reaches it. */
+    NEW_ADDRESS("The site moves to a new address"),
+    /** No host serves the site after the change. */
+    DOWN("The site goes down");
+
+    private final String headline;
+
+    Reachability(String headline) {
+      this.headline = headline;
+    }
+
+    public String headline() {
+      return headline;
+    }
+
+    Reachability worst(Reachability other) {
+      return compareTo(other) >= 0 ? this : other;
+    }
+  }
+
+  /**
+   * {@code reachability} and its {@code because} (which resource, which property, roughly how long);
+   * {@code elasticIp}: what happens to the public address; costs of the whole stack before and after (Elastic IPs
+   * kept outside the stack by a Retain policy included), and what is not priced.
+   */
+  public record Summary(Reachability reachability, String because, String elasticIp, MonthlyCost before,
+      MonthlyCost after, List<String> notPriced) {
+
+    /** The review's first line. */
+    public String firstLine() {
+      String cost = "Cost: " + before.dollars() + " -> " + after.dollars() + " a month ("
+          + MonthlyCost.delta(after.usd().subtract(before.usd())) + ")";
+      return reachability.headline() + (because.isEmpty() ? "" : ": " + because) + ". " + elasticIp + ". " + cost
+          + "; not priced: " + String.join(", ", notPriced) + ".";
+    }
+  }
+}
