@@ -16,18 +16,22 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * Finds the pinned external tools (cfn-lint, cfn-guard, moto, CircleCI's config schema) and installs the ones that are missing into a
- * cache the build manages ({@code $HELLO_HOST_CACHE}, else {@code $XDG_CACHE_HOME/hello-host}, else
- * {@code ~/.cache/hello-host}), never into the work tree. A tool already on the machine is used only when it is
- * exactly the pinned version. Versions come from the parent pom through {@code tool-versions.properties}.
+ * Finds the pinned external tools (cfn-lint, cfn-guard, moto, CircleCI's config schema) and installs the ones that
+ * are missing into a cache the build manages ({@link #defaultRoot}), never into the work tree. A tool already on
+ * the machine is used only when it is exactly the pinned version. Versions come from the parent pom through
+ * {@code tool-versions.properties}.
  */
 public final class ToolCache {
 
   private static final Duration INSTALL_LIMIT = Duration.ofMinutes(10);
+
+  /** One install at a time in this JVM too: a file lock is held per JVM, not per thread. */
+  private static final Object INSTALLING = new Object();
 
   private final Path root;
   private final Properties versions;
@@ -42,18 +46,17 @@ public final class ToolCache {
     this.versions = versions;
   }
 
-  /** The cache at its standard place. */
-  public static ToolCache standard() {
-    return new ToolCache(defaultRoot());
-  }
-
-  public static Path defaultRoot() {
-    String explicit = System.getenv("HELLO_HOST_CACHE");
+  /**
+   * Where the cache is, from the caller's environment: {@code $HELLO_HOST_CACHE}, else
+   * {@code $XDG_CACHE_HOME/hello-host}, else {@code <home>/.cache/hello-host}.
+   */
+  public static Path defaultRoot(Map<String, String> environment, Path home) {
+    String explicit = environment.get("HELLO_HOST_CACHE");
     if (explicit != null && !explicit.isBlank()) {
       return Path.of(explicit);
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    String xdg = environment.get("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".cache");
     return base.resolve("hello-host");
   }
 
@@ -205,15 +208,17 @@ public final class ToolCache {
 
   /** Serialises installs across processes (parallel test forks, a deploy beside a test run). */
   private void withLock(Runnable action) {
-    try {
-      Files.createDirectories(root);
-      try (FileChannel channel = FileChannel.open(root.resolve(".lock"),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock ignored = channel.lock()) {
-        action.run();
+    synchronized (INSTALLING) {
+      try {
+        Files.createDirectories(root);
+        try (FileChannel channel = FileChannel.open(root.resolve(".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock ignored = channel.lock()) {
+          action.run();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot lock the tool cache " + root, e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock the tool cache " + root, e);
     }
   }
 
