@@ -1,5 +1,6 @@
 package com.benchsci.deployer.tools;
 
+import com.benchsci.deployer.core.DeployException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +30,9 @@ import java.util.stream.Stream;
 public final class ToolCache {
 
   private static final Duration INSTALL_LIMIT = Duration.ofMinutes(10);
+
+  /** Written into a virtual environment once pip has installed everything into it. */
+  private static final String INSTALLED = ".hello-host-installed";
 
   /** One install at a time in this JVM too: a file lock is held per JVM, not per thread. */
   private static final Object INSTALLING = new Object();
@@ -149,16 +153,43 @@ public final class ToolCache {
     return installed;
   }
 
+  /**
+   * {@code requirement} installed by pip into the virtual environment {@code venv}; returns its {@code executable}.
+   * The environment counts as installed only once pip finished ({@value #INSTALLED} is written last): a venv
+   * exists, with its {@code bin/python}, as soon as pip starts, and one whose install failed or was killed is
+   * removed and made again, never used. A failed install removes what it made and says so in one line.
+   */
   private Path pipInstall(Path venv, String requirement, String executable) {
     Path result = venv.resolve(executable);
+    Path installed = venv.resolve(INSTALLED);
     withLock(() -> {
-      if (!Files.isExecutable(result)) {
-        System.err.printf("Installing %s into %s%n", requirement, venv);
+      if (Files.isRegularFile(installed) && Files.isExecutable(result)) {
+        return;
+      }
+      if (Files.exists(venv)) {
+        System.err.printf("Removing the unfinished install %s%n", venv);
+        deleteTree(venv);
+      }
+      System.err.printf("Installing %s into %s%n", requirement, venv);
+      try {
         run(List.of("python3", "-m", "venv", venv.toString()));
         run(List.of(venv.resolve("bin/pip").toString(), "install", "--quiet", requirement));
+        Files.writeString(installed, requirement + "\n");
+      } catch (RuntimeException | IOException e) {
+        deleteTree(venv);
+        throw new DeployException("cannot install " + requirement + " into " + venv + ": " + lastLine(e)
+            + "; nothing was left behind: the next run installs it again", e);
       }
     });
     return result;
+  }
+
+  /** The line of a failure that says why: pip's own "ERROR:" line when there is one, else the last line. */
+  private static String lastLine(Exception e) {
+    List<String> lines = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
+        .toList();
+    return lines.stream().filter(l -> l.startsWith("ERROR:")).reduce((first, second) -> second)
+        .orElse(lines.isEmpty() ? e.toString() : lines.get(lines.size() - 1));
   }
 
   private static Path onlyTarballIn(Path dir, String spec) throws IOException {
