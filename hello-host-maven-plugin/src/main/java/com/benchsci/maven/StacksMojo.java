@@ -4,6 +4,7 @@ import com.benchsci.deployer.api.Deployer;
 import com.benchsci.deployer.launch.Invocation;
 import java.io.File;
 import java.io.PrintWriter;
+import java.util.Locale;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -66,7 +67,7 @@ abstract class StacksMojo extends AbstractMojo {
   abstract void run(Deployer deployer, Invocation invocation) throws MojoFailureException;
 
   private String goal() {
-    return getClass().getSimpleName().replace("Mojo", "").toLowerCase(java.util.Locale.ROOT);
+    return getClass().getSimpleName().replace("Mojo", "").toLowerCase(Locale.ROOT);
   }
 
   static void required(Object value, String property) throws MojoFailureException {
