@@ -143,6 +143,7 @@ class GoalsTest {
     declared.setArtifactId("hello-host-maven-plugin");
     MavenProject project = new MavenProject();
     project.setArtifactId("cloudformation");
+    project.setFile(REPO.resolve("cloudformation/pom.xml").toFile());
     project.getModel().setBuild(new Build());
     project.getBuild().setDirectory(dir.resolve("target").toString());
     project.getBuild().addPlugin(declared);

@@ -52,7 +52,8 @@ class GuardRulesTemplatesTest {
   @MethodSource("templates")
   void templateComplies(Path template) {
     String name = template.getFileName().toString();
-    GuardRuleTests.forRepository(GuardRulesTest.ROOT).writeValidateReport(template, GuardRulesTest.REPORTS.resolve("validate-" + name + ".xml"));
+    GuardRuleTests.forRepository(GuardRulesTest.ROOT)
+        .writeValidateReport(template, GuardRulesTest.REPORTS.resolve("validate-" + name + ".xml"));
     List<Violation> violations = GUARD.validate(template);
     assertThat(violations)
         .as("guard rule violations:%n%s", violations.stream().map(Object::toString).collect(Collectors.joining("\n")))

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 final class ArtifactStore {
 
-  /** An upload may take longer than an API call (AwsTarget's 25 s), on a slow link. */
+  /** An upload may take longer than an API call (SdkClients' 25 s), on a slow link. */
   private static final Duration UPLOAD_LIMIT = Duration.ofMinutes(5);
 
   /** A version id of an object, and whether this run uploaded it. */

@@ -41,8 +41,8 @@ public interface EmulatorQuirks {
   default void prepareArtifactBucket(S3Client s3, String bucket, PrintWriter out) {}
 
   /**
-   * The outputs of a deployed stack when the endpoint {@code reported} none although the template declares some;
-   * empty means there are none to give.
+   * The outputs of a deployed stack when the endpoint reported none although the template declares some; empty
+   * means there are none to give (on AWS, an empty list is the stack's answer).
    */
   default Optional<Map<String, String>> missingOutputs(CloudFormationClient cfn, String stackName,
       Template template, PrintWriter out) {

@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.cloudformation.model.ChangeSetSummary;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 
-/** The CloudFormation calls on whole stacks that the engine makes: look one up, list its change sets, delete, protect. */
+/** The engine's CloudFormation calls on whole stacks: look one up, list its change sets, delete, protect. */
 public final class Stacks {
 
   private final CloudFormationClient cfn;

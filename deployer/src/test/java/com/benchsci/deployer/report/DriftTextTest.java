@@ -42,7 +42,8 @@ class DriftTextTest {
 
   @Test
   void inSyncStacksListWhatWasNotChecked() {
-    DriftOutcome report = new DriftOutcome(List.of(complete("hello-host-bootstrap"), complete("hello-host", VPC, ROUTE)));
+    DriftOutcome report = new DriftOutcome(List.of(complete("hello-host-bootstrap"),
+        complete("hello-host", VPC, ROUTE)));
     assertThat(report.status()).isEqualTo(DriftOutcome.Status.IN_SYNC);
     assertThat(DriftText.console(report))
         .contains("Stack hello-host: IN_SYNC (0 drifted, 1 in sync, 1 not checked)",
@@ -88,6 +89,7 @@ class DriftTextTest {
     DriftOutcome report = new DriftOutcome(List.of(new DriftOutcome.StackResult("hello-host", "DETECTION_FAILED",
         "Failed to detect drift on resource [InstanceRole]", List.of(VPC))));
     assertThat(report.status()).isEqualTo(DriftOutcome.Status.DETECTION_FAILED);
-    assertThat(DriftText.markdown(report)).contains("detection failed: Failed to detect drift on resource [InstanceRole]");
+    assertThat(DriftText.markdown(report))
+        .contains("detection failed: Failed to detect drift on resource [InstanceRole]");
   }
 }
