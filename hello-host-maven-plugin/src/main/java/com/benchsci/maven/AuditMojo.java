@@ -1,8 +1,8 @@
 package com.benchsci.maven;
 
-import com.benchsci.deployer.Deployer;
+import com.benchsci.deployer.api.Deployer;
+import com.benchsci.deployer.launch.Invocation;
 import java.io.File;
-import java.io.PrintWriter;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -24,8 +24,8 @@ public class AuditMojo extends TargetMojo {
   File document;
 
   @Override
-  void run(PrintWriter out) throws MojoFailureException {
-    if (!Deployer.audit(prod(), endpoint(), rules.toPath(), document.toPath(), report.toPath(), out)) {
+  void run(Deployer deployer, Invocation invocation) throws MojoFailureException {
+    if (!deployer.audit(destination(invocation), rules.toPath(), document.toPath(), report.toPath()).passed()) {
       throw new MojoFailureException("the live firewall violates the policy: see " + report);
     }
   }

@@ -1,7 +1,7 @@
 package com.benchsci.maven;
 
-import com.benchsci.deployer.Deployer;
-import java.io.PrintWriter;
+import com.benchsci.deployer.api.Deployer;
+import com.benchsci.deployer.launch.Invocation;
 import java.nio.file.Path;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -21,8 +21,8 @@ public class CheckMojo extends StacksMojo {
 
   @Override
   @SuppressWarnings("unchecked")
-  void run(PrintWriter out) {
+  void run(Deployer deployer, Invocation invocation) {
     Path record = Path.of(project.getBuild().getDirectory(), "hello-host-check.sha256");
-    getPluginContext().put(CHECKED, Deployer.check(templates.toPath(), rules.toPath(), record, out));
+    getPluginContext().put(CHECKED, deployer.check(templates.toPath(), rules.toPath(), record));
   }
 }

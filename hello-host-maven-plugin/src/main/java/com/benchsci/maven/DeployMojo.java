@@ -1,6 +1,8 @@
 package com.benchsci.maven;
 
-import java.io.PrintWriter;
+import com.benchsci.deployer.api.Deployer;
+import com.benchsci.deployer.core.Mode;
+import com.benchsci.deployer.launch.Invocation;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -19,7 +21,7 @@ public class DeployMojo extends StackChangeMojo {
   boolean execute;
 
   @Override
-  void run(PrintWriter out) throws MojoFailureException {
-    change(execute, out);
+  void run(Deployer deployer, Invocation invocation) throws MojoFailureException {
+    change(execute ? Mode.DEPLOY : Mode.REVIEW, deployer, invocation);
   }
 }

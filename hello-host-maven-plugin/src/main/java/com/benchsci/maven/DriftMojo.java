@@ -1,8 +1,9 @@
 package com.benchsci.maven;
 
-import com.benchsci.deployer.Deployer;
+import com.benchsci.deployer.api.Deployer;
+import com.benchsci.deployer.launch.Invocation;
+import com.benchsci.deployer.live.DriftOutcome;
 import java.io.File;
-import java.io.PrintWriter;
 import java.time.Duration;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -24,10 +25,13 @@ public class DriftMojo extends TargetMojo {
   int driftWaitMinutes;
 
   @Override
-  void run(PrintWriter out) throws MojoFailureException {
-    int exit = Deployer.drift(prod(), endpoint(), Duration.ofMinutes(driftWaitMinutes), report.toPath(), out);
-    if (exit != 0) {
-      throw new MojoFailureException((exit == 3 ? "drift found" : "drift detection failed") + ": see " + report);
+  void run(Deployer deployer, Invocation invocation) throws MojoFailureException {
+    DriftOutcome outcome = deployer.drift(destination(invocation), Duration.ofMinutes(driftWaitMinutes),
+        report.toPath());
+    switch (outcome.status()) {
+      case IN_SYNC -> { }
+      case DRIFTED -> throw new MojoFailureException("drift found: see " + report);
+      case DETECTION_FAILED -> throw new MojoFailureException("drift detection failed: see " + report);
     }
   }
 }

@@ -1,6 +1,8 @@
 package com.benchsci.maven;
 
-import java.io.PrintWriter;
+import com.benchsci.deployer.api.Deployer;
+import com.benchsci.deployer.core.Mode;
+import com.benchsci.deployer.launch.Invocation;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 
@@ -14,7 +16,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 public class ReviewMojo extends StackChangeMojo {
 
   @Override
-  void run(PrintWriter out) throws MojoFailureException {
-    change(false, out);
+  void run(Deployer deployer, Invocation invocation) throws MojoFailureException {
+    change(Mode.REVIEW, deployer, invocation);
   }
 }

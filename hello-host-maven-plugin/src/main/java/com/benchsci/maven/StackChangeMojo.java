@@ -1,8 +1,15 @@
 package com.benchsci.maven;
 
-import com.benchsci.deployer.Deployer;
+import com.benchsci.deployer.api.Checked;
+import com.benchsci.deployer.api.Deployer;
+import com.benchsci.deployer.core.DeploySettings;
+import com.benchsci.deployer.core.ImageChoice;
+import com.benchsci.deployer.core.Mode;
+import com.benchsci.deployer.core.ReviewedDigests;
+import com.benchsci.deployer.core.Sources;
+import com.benchsci.deployer.deploy.DeployOutcome;
+import com.benchsci.deployer.launch.Invocation;
 import java.io.File;
-import java.io.PrintWriter;
 import java.time.Duration;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -36,12 +43,22 @@ abstract class StackChangeMojo extends TargetMojo {
   @Parameter(property = "cfn.waitMinutes", defaultValue = "30", required = true)
   int waitMinutes;
 
-  void change(boolean execute, PrintWriter out) throws MojoFailureException {
+  /** Deploys or reviews; a deploy that stopped before an unreviewed change set fails the goal. */
+  void change(Mode mode, Deployer deployer, Invocation invocation) throws MojoFailureException {
     required(appJar, "cfn.appJar");
-    Deployer.Settings settings = new Deployer.Settings(templates.toPath(), rules.toPath(), appJar.toPath(), prod(),
-        execute, reviewFile.toPath(), endpoint(),
-        Duration.ofMinutes(waitMinutes), refreshImage, reviewedDigests);
+    DeploySettings settings = DeploySettings.builder(
+            new Sources(templates.toPath(), rules.toPath(), appJar.toPath()), destination(invocation),
+            invocation.newRun())
+        .mode(mode)
+        .reviewed(ReviewedDigests.parse(reviewedDigests))
+        .image(refreshImage ? ImageChoice.REFRESH : ImageChoice.KEEP)
+        .waitLimit(Duration.ofMinutes(waitMinutes))
+        .reviewFile(reviewFile.toPath())
+        .build();
     Object checked = getPluginContext().get(CheckMojo.CHECKED);
-    Deployer.deploy(settings, checked instanceof Deployer.Checked c ? c : Deployer.Checked.NOTHING, out);
+    DeployOutcome outcome = deployer.deploy(settings, checked instanceof Checked c ? c : Checked.NOTHING);
+    if (outcome.kind() == DeployOutcome.Kind.STOPPED_UNREVIEWED) {
+      throw new MojoFailureException(outcome.stopReason());
+    }
   }
 }

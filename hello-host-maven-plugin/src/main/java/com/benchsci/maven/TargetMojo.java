@@ -1,7 +1,9 @@
 package com.benchsci.maven;
 
+import com.benchsci.deployer.core.Destination;
+import com.benchsci.deployer.core.Environment;
+import com.benchsci.deployer.launch.Invocation;
 import java.net.URI;
-import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /** What every goal that talks to AWS (or the emulator) shares: where that is. */
@@ -12,7 +14,7 @@ abstract class TargetMojo extends StacksMojo {
    * region from the default chains.
    */
   @Parameter(property = "cfn.env", defaultValue = "local", required = true)
-  String env;
+  Environment env;
 
   /**
    * Local only: the AWS API emulator to use. Default: {@code $AWS_ENDPOINT_URL}, else a moto server that the
@@ -21,15 +23,7 @@ abstract class TargetMojo extends StacksMojo {
   @Parameter(property = "cfn.endpoint")
   String endpoint;
 
-  boolean prod() throws MojoFailureException {
-    return switch (env) {
-      case "local" -> false;
-      case "prod" -> true;
-      default -> throw new MojoFailureException("cfn.env must be local or prod, not '" + env + "'");
-    };
-  }
-
-  URI endpoint() {
-    return endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
+  Destination destination(Invocation invocation) {
+    return invocation.destination(env, endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint));
   }
 }

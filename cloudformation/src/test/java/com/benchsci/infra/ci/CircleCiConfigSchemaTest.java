@@ -2,7 +2,7 @@ package com.benchsci.infra.ci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.tools.ToolCache;
+import com.benchsci.deployer.testing.Tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,7 +40,7 @@ class CircleCiConfigSchemaTest {
 
   static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
   static final Path CIRCLECI = REPO.resolve(".circleci");
-  static final Path SCHEMA = ToolCache.standard().circleCiConfigSchema();
+  static final Path SCHEMA = Tools.cache().circleCiConfigSchema();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private static JsonSchema schema;

@@ -5,8 +5,8 @@ import static com.benchsci.infra.ci.CircleCiReviewCommentTest.runScript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.benchsci.deployer.aws.MotoServer;
-import com.benchsci.deployer.tools.ToolCache;
+import com.benchsci.deployer.emulator.MotoServer;
+import com.benchsci.deployer.testing.Tools;
 import com.benchsci.infra.ci.CircleCiReviewCommentTest.Result;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -44,7 +44,7 @@ class CircleCiSmokeCheckTest {
   static void startMoto() {
     assumeTrue(awsCliAvailable(), "SKIPPED LOUDLY: no `aws` CLI on PATH, so smoke-check.sh cannot be run here"
         + " (the CircleCI test job installs it and requires this test to run)");
-    moto = MotoServer.start(ToolCache.standard(), Path.of("target/moto-smoke-check.log"));
+    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-smoke-check.log"));
     cloudFormation = CloudFormationClient.builder()
         .endpointOverride(moto.endpoint())
         .region(Region.US_EAST_1)

@@ -2,10 +2,10 @@ package com.benchsci.infra.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.aws.MotoServer;
-import com.benchsci.deployer.stack.HostImages;
+import com.benchsci.deployer.deploy.HostImages;
+import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.template.Template;
-import com.benchsci.deployer.tools.ToolCache;
+import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class MotoDeploymentTest {
 
   @BeforeAll
   static void deployBothStacks() throws IOException {
-    moto = MotoServer.start(ToolCache.standard(), TEMPLATES.resolve("target/moto-deployment-test.log"));
+    moto = MotoServer.start(Tools.cache(), TEMPLATES.resolve("target/moto-deployment-test.log"));
     var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
     cloudFormation = CloudFormationClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
         .credentialsProvider(credentials).build();

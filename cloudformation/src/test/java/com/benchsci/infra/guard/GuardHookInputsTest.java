@@ -2,9 +2,10 @@ package com.benchsci.infra.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.template.GuardCheck;
 import com.benchsci.deployer.template.Template;
-import com.benchsci.deployer.tools.ToolCache;
+import com.benchsci.deployer.template.Violation;
+import com.benchsci.deployer.testing.GuardRuleTests;
+import com.benchsci.deployer.testing.Tools;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -77,8 +78,8 @@ class GuardHookInputsTest {
     }
     assertThat(wrapped).as("wrapped rule test cases").isGreaterThan(300);
 
-    GuardCheck.RuleTests result = new GuardCheck(ToolCache.standard().cfnGuard(), SHAPED)
-        .testRules(GuardRulesTest.REPORTS.resolve("rule-tests-as-hook-inputs.xml"));
+    GuardRuleTests.Result result = new GuardRuleTests(Tools.cache().cfnGuard(), SHAPED)
+        .run(GuardRulesTest.REPORTS.resolve("rule-tests-as-hook-inputs.xml"));
     assertThat(result.passed()).as("cfn-guard test of the rule tests as hook inputs:%n%s", result.report()).isTrue();
   }
 
@@ -89,7 +90,7 @@ class GuardHookInputsTest {
     Path input = Files.createDirectories(SHAPED).resolve("stack-" + shape + ".json");
     Files.writeString(input, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(hookInput(shape, template)));
 
-    List<GuardCheck.Violation> violations = GuardCheck.forRepository(GuardRulesTest.ROOT).validate(input);
+    List<Violation> violations = GuardRulesTest.guard().validate(input);
 
     assertThat(violations).as("violations of stack.yaml as a %s hook input:%n%s", shape,
         violations.stream().map(Object::toString).collect(Collectors.joining("\n"))).isEmpty();

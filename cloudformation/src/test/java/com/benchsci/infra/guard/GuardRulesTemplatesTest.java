@@ -2,8 +2,10 @@ package com.benchsci.infra.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.template.GuardCheck;
+import com.benchsci.deployer.check.GuardCheck;
 import com.benchsci.deployer.template.Template;
+import com.benchsci.deployer.template.Violation;
+import com.benchsci.deployer.testing.GuardRuleTests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ class GuardRulesTemplatesTest {
   private static final Pattern TEMPLATE = Pattern.compile("(?m)^(Resources:|\\s*\"Resources\"\\s*:)");
   private static final Path REFERENCE = GuardRulesTest.ROOT.resolve(
       "cloudformation/src/test/resources/guard/policy-reference.yaml");
-  private static final GuardCheck GUARD = GuardCheck.forRepository(GuardRulesTest.ROOT);
+  private static final GuardCheck GUARD = GuardRulesTest.guard();
 
   /**
    * The templates: files in cloudformation/ with a Resources section (parameter files have none), and the rules'
@@ -50,8 +52,9 @@ class GuardRulesTemplatesTest {
   @MethodSource("templates")
   void templateComplies(Path template) {
     String name = template.getFileName().toString();
-    GUARD.writeValidateReport(template, GuardRulesTest.REPORTS.resolve("validate-" + name + ".xml"));
-    List<GuardCheck.Violation> violations = GUARD.validate(template);
+    GuardRuleTests.forRepository(GuardRulesTest.ROOT)
+        .writeValidateReport(template, GuardRulesTest.REPORTS.resolve("validate-" + name + ".xml"));
+    List<Violation> violations = GUARD.validate(template);
     assertThat(violations)
         .as("guard rule violations:%n%s", violations.stream().map(Object::toString).collect(Collectors.joining("\n")))
         .isEmpty();

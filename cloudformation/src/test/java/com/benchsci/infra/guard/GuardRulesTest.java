@@ -2,7 +2,9 @@ package com.benchsci.infra.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.template.GuardCheck;
+import com.benchsci.deployer.check.GuardCheck;
+import com.benchsci.deployer.testing.GuardRuleTests;
+import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +27,16 @@ class GuardRulesTest {
   static final Path RULES = ROOT.resolve("guard-rules");
   static final Path REPORTS = ROOT.resolve("cloudformation/target/cfn-guard-reports");
 
+  /** The deployer's policy check with the repository's rules. */
+  static GuardCheck guard() {
+    return new GuardCheck(Tools.cache().cfnGuard(), RULES);
+  }
+
   private static final Pattern MESSAGE = Pattern.compile("<<(.*?)>>", Pattern.DOTALL);
 
   @Test
   void ruleTestsPass() {
-    GuardCheck.RuleTests result = GuardCheck.forRepository(ROOT).testRules(REPORTS.resolve("rule-tests.xml"));
+    GuardRuleTests.Result result = GuardRuleTests.forRepository(ROOT).run(REPORTS.resolve("rule-tests.xml"));
     assertThat(result.passed()).as("cfn-guard test -d guard-rules:%n%s", result.report()).isTrue();
   }
 

@@ -1,6 +1,6 @@
 package com.benchsci.infra.host;
 
-import com.benchsci.deployer.tools.ToolCache;
+import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -80,7 +80,7 @@ final class DebianRootFs {
 
   /** The cached root file system, built first when there is none for the current recipe. */
   static Path cached() {
-    Path dir = ToolCache.defaultRoot().resolve("rootfs");
+    Path dir = Tools.cacheRoot().resolve("rootfs");
     Path rootfs = dir.resolve(SUITE + "-" + stamp());
     if (Files.isDirectory(rootfs)) {
       return rootfs;

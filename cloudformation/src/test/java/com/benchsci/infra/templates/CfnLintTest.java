@@ -2,7 +2,8 @@ package com.benchsci.infra.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.template.LintCheck;
+import com.benchsci.deployer.check.LintCheck;
+import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class CfnLintTest {
 
   @BeforeAll
   static void installCfnLint() {
-    lint = LintCheck.standard();
+    lint = new LintCheck(Tools.cache().cfnLint());
   }
 
   static Stream<Path> templates() throws IOException {

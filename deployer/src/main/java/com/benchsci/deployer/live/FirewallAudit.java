@@ -1,9 +1,8 @@
 package com.benchsci.deployer.live;
 
-import com.benchsci.deployer.ReportFile;
-import com.benchsci.deployer.aws.AwsTarget;
-import com.benchsci.deployer.template.GuardCheck;
-import java.io.PrintWriter;
+import com.benchsci.deployer.core.AwsClients;
+import com.benchsci.deployer.core.TextFile;
+import com.benchsci.deployer.template.Violation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,29 +14,25 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /**
  * {@code audit}: the live firewall against the policy. The security groups really attached to the host (see
  * {@link LiveFirewall}) become a CloudFormation-shaped document, which the same cfn-guard firewall rules that
- * gate every template then judge, so a port opened by hand fails with the rule's own message and [FIX].
+ * gate every template then judge, so a port opened by hand fails with the rule's own message and [FIX]. Each
+ * violation is traced back from the document to the live group and rule it is about. How the outcome reads is the
+ * report adapter's business.
  */
 public final class FirewallAudit {
 
   /** The rules that speak about security groups and their attachment; the others judge template-only things. */
-  static final List<String> RULES = List.of("sg_ingress_policy.guard", "sg_egress_policy.guard",
+  public static final List<String> RULES = List.of("sg_ingress_policy.guard", "sg_egress_policy.guard",
       "sg_required_openings.guard", "host_security_groups.guard");
 
-  /** What to audit and where to write the evaluated document and the Markdown report. */
-  public record Settings(String stackName, Path documentFile, Path reportFile) {}
-
-  /** The firewall that was read and what the rules said about it. */
-  public record Result(String stackName, LiveFirewall firewall, List<GuardCheck.Violation> violations) {
-    public boolean passed() {
-      return violations.isEmpty();
-    }
+  /** The policy check the audit applies to its document: cfn-guard with the named rule files. */
+  @FunctionalInterface
+  public interface Policy {
+    List<Violation> judge(Path document, List<String> ruleFiles);
   }
 
   /** Rules that judge each firewall rule on its own (the others judge a group as a whole). */
@@ -46,20 +41,13 @@ public final class FirewallAudit {
 
   private FirewallAudit() {}
 
-  /** Reads the firewall, evaluates it, prints the outcome and writes both files. */
-  public static Result run(Settings settings, AwsTarget target, GuardCheck guard, PrintWriter out) {
-    LiveFirewall firewall;
-    try (CloudFormationClient cfn = target.cloudFormation(); Ec2Client ec2 = target.ec2()) {
-      firewall = LiveFirewall.read(cfn, ec2, settings.stackName());
-    }
-    ReportFile.write(settings.documentFile(), yaml(document(firewall)));
-    Result result = new Result(settings.stackName(), firewall,
-        guard.validate(settings.documentFile(), RULES));
-    out.print(console(result));
-    ReportFile.write(settings.reportFile(), markdown(result));
-    out.printf("Audit document: %s; report: %s%n", settings.documentFile(), settings.reportFile());
-    out.flush();
-    return result;
+  /** Reads the firewall of {@code stackName}'s host, writes it as {@code documentFile} and has the policy judge it. */
+  public static AuditOutcome audit(AwsClients clients, String stackName, Path documentFile, Policy policy) {
+    LiveFirewall firewall = LiveFirewall.read(clients.cloudFormation(), clients.ec2(), stackName);
+    TextFile.write(documentFile, yaml(document(firewall)));
+    List<AuditOutcome.Finding> findings = policy.judge(documentFile, RULES).stream()
+        .map(v -> locate(v, firewall)).toList();
+    return new AuditOutcome(stackName, firewall, findings, RULES.size());
   }
 
   /**
@@ -105,6 +93,20 @@ public final class FirewallAudit {
     return document;
   }
 
+  /** The group a violation is about (by its name in the document) and, when the rule judges entries, the entry. */
+  static AuditOutcome.Finding locate(Violation v, LiveFirewall firewall) {
+    LiveFirewall.Group group = firewall.groups().stream()
+        .filter(g -> LiveFirewall.documentId(g).equals(v.resource())).findFirst().orElse(null);
+    SecurityGroupRule rule = null;
+    Matcher entry = RULE_ENTRY.matcher(v.entry());
+    if (group != null && PER_ENTRY_RULES.contains(v.rule()) && entry.find()) {
+      List<SecurityGroupRule> rules = direction(group, entry.group(1).equals("Egress"));
+      int index = Integer.parseInt(entry.group(2));
+      rule = index < rules.size() ? rules.get(index) : null;
+    }
+    return new AuditOutcome.Finding(v, group, rule);
+  }
+
   /** A group's rules in one direction, in the order of the document's list. */
   private static List<SecurityGroupRule> direction(LiveFirewall.Group group, boolean egress) {
     return group.rules().stream().filter(r -> Boolean.TRUE.equals(r.isEgress()) == egress).toList();
@@ -143,82 +145,6 @@ public final class FirewallAudit {
     resource.put("Type", type);
     resource.put("Properties", properties);
     return resource;
-  }
-
-  static String console(Result result) {
-    LiveFirewall f = result.firewall();
-    StringBuilder s = new StringBuilder();
-    s.append(String.format("Firewall of %s %s (stack %s), VPC CIDR %s:%n", f.instanceLogicalId(), f.instanceId(),
-        result.stackName(), f.vpcCidr()));
-    for (LiveFirewall.Group g : f.groups()) {
-      s.append(String.format("  %s %s (%s)%n", g.id(), g.name(), origin(g)));
-      g.rules().forEach(r -> s.append("    ").append(describe(r)).append('\n'));
-    }
-    if (result.passed()) {
-      s.append("Audit passed: the live firewall is the policy (").append(RULES.size()).append(" cfn-guard rules).\n");
-    } else {
-      s.append("Audit FAILED: ").append(result.violations().size()).append(" violation(s) of the firewall policy:\n");
-      result.violations().forEach(v -> s.append("  ").append(where(v, f)).append(" violates ").append(v.rule())
-          .append(":\n    ").append(v.message().replace("\n", "\n    ")).append('\n'));
-    }
-    return s.toString();
-  }
-
-  static String markdown(Result result) {
-    LiveFirewall f = result.firewall();
-    StringBuilder s = new StringBuilder("## Firewall audit of stack `" + result.stackName() + "`\n\n");
-    s.append(result.passed() ? "**Passed**: the live firewall is the policy.\n\n"
-        : "**Failed**: " + result.violations().size() + " violation(s) of the firewall policy.\n\n");
-    s.append("Instance `").append(f.instanceLogicalId()).append("` (`").append(f.instanceId())
-        .append("`), VPC CIDR `").append(f.vpcCidr()).append("`.\n\n")
-        .append("| Security group | Name | Origin | Rules |\n| --- | --- | --- | --- |\n");
-    for (LiveFirewall.Group g : f.groups()) {
-      s.append("| `").append(g.id()).append("` | ").append(g.name()).append(" | ").append(origin(g)).append(" | ")
-          .append(g.rules().stream().map(FirewallAudit::describe).collect(Collectors.joining("<br>")))
-          .append(" |\n");
-    }
-    if (!result.passed()) {
-      s.append("\n### Violations\n\n");
-      result.violations().forEach(v -> s.append("- ").append(where(v, f)).append(" violates **").append(v.rule())
-          .append("**:\n  ```\n  ").append(v.message().replace("\n", "\n  ")).append("\n  ```\n"));
-    }
-    return s.toString();
-  }
-
-  private static String origin(LiveFirewall.Group g) {
-    return g.logicalId() != null ? "stack resource " + g.logicalId() : "attached outside CloudFormation";
-  }
-
-  /** The group (by its id) and, when the rules point at one, the rule a violation is about. */
-  private static String where(GuardCheck.Violation v, LiveFirewall f) {
-    return f.groups().stream().filter(g -> LiveFirewall.documentId(g).equals(v.resource())).findFirst()
-        .map(g -> "security group " + g.id() + " (" + origin(g) + ")"
-            + (PER_ENTRY_RULES.contains(v.rule()) ? offendingRule(v.entry(), g) : ""))
-        .orElse(v.resource().isEmpty() ? "the firewall" : v.resource());
-  }
-
-  /** ", rule ingress tcp 8080 from 0.0.0.0/0 [sgr-...]" for an entry .../SecurityGroupIngress/7, else "". */
-  private static String offendingRule(String entry, LiveFirewall.Group group) {
-    Matcher m = RULE_ENTRY.matcher(entry);
-    if (!m.find()) {
-      return "";
-    }
-    List<SecurityGroupRule> rules = direction(group, m.group(1).equals("Egress"));
-    int index = Integer.parseInt(m.group(2));
-    return index < rules.size() ? ", rule " + describe(rules.get(index)) : "";
-  }
-
-  /** "ingress tcp 8080 from 0.0.0.0/0 [sgr-...]" */
-  static String describe(SecurityGroupRule r) {
-    boolean egress = Boolean.TRUE.equals(r.isEgress());
-    String ports = "-1".equals(r.ipProtocol()) ? "all" : r.fromPort() != null && r.fromPort().equals(r.toPort())
-        ? String.valueOf(r.fromPort()) : r.fromPort() + "-" + r.toPort();
-    String peer = r.cidrIpv4() != null ? r.cidrIpv4() : r.cidrIpv6() != null ? r.cidrIpv6()
-        : r.prefixListId() != null ? r.prefixListId()
-        : r.referencedGroupInfo() != null ? r.referencedGroupInfo().groupId() : "?";
-    String protocol = "-1".equals(r.ipProtocol()) ? "all protocols" : r.ipProtocol();
-    return (egress ? "egress " : "ingress ") + protocol + " " + ports + (egress ? " to " : " from ") + peer
-        + " [" + r.securityGroupRuleId() + "]";
   }
 
   private static String yaml(Map<String, Object> document) {

@@ -1,6 +1,6 @@
 package com.benchsci.deployer.live;
 
-import com.benchsci.deployer.DeployException;
+import com.benchsci.deployer.core.DeployException;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;

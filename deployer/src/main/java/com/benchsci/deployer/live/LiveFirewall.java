@@ -1,6 +1,6 @@
 package com.benchsci.deployer.live;
 
-import com.benchsci.deployer.DeployException;
+import com.benchsci.deployer.core.DeployException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,16 +19,16 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
  * instance and every security group on them, whoever attached it, with all its rules. The stack only says which
  * instance and VPC to look at; nothing here is taken from the template.
  */
-record LiveFirewall(String instanceLogicalId, String instanceId, String vpcLogicalId, String vpcCidr,
+public record LiveFirewall(String instanceLogicalId, String instanceId, String vpcLogicalId, String vpcCidr,
     List<Interface> interfaces, List<Group> groups) {
 
   /** One network interface of the instance and the groups attached to it. */
-  record Interface(String id, int deviceIndex, List<String> groupIds) {}
+  public record Interface(String id, int deviceIndex, List<String> groupIds) {}
 
   /** A security group; {@code logicalId} is null when the stack did not create it (attached by hand). */
-  record Group(String id, String name, String logicalId, List<SecurityGroupRule> rules) {}
+  public record Group(String id, String name, String logicalId, List<SecurityGroupRule> rules) {}
 
-  static LiveFirewall read(CloudFormationClient cfn, Ec2Client ec2, String stackName) {
+  public static LiveFirewall read(CloudFormationClient cfn, Ec2Client ec2, String stackName) {
     Map<String, StackResourceSummary> byType = new LinkedHashMap<>();
     Map<String, String> stackGroups = new LinkedHashMap<>();
     for (StackResourceSummary r : cfn.listStackResourcesPaginator(b -> b.stackName(stackName))
@@ -75,7 +75,7 @@ record LiveFirewall(String instanceLogicalId, String instanceId, String vpcLogic
   }
 
   /** The name a group has in the audit document: its logical id, or a made-up one for a group from outside. */
-  static String documentId(Group group) {
+  public static String documentId(Group group) {
     return group.logicalId() != null ? group.logicalId() : "Unmanaged" + group.id().replaceAll("[^A-Za-z0-9]", "");
   }
 }

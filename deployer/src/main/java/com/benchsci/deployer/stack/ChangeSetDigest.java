@@ -1,5 +1,6 @@
 package com.benchsci.deployer.stack;
 
+import com.benchsci.deployer.core.ContentHash;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,13 +9,14 @@ import java.util.TreeMap;
  * The digest of what a review showed for one stack: the template body, the parameters passed and the change list.
  * Normalised (parameters sorted, changes in the table's fixed order, no change-set names or times), so the same
  * change to the same stack gives the same digest in the pull request's review and in the master deploy; the
- * deploy executes only a change set whose digest was reviewed.
+ * deploy executes only a change set whose digest was reviewed. The algorithm is fixed: CI compares digests made by
+ * different commits of the deployer, so a row that gains a column must not change what is hashed here.
  */
-final class ChangeSetDigest {
+public final class ChangeSetDigest {
 
   private ChangeSetDigest() {}
 
-  static String of(String stack, String templateBody, Map<String, String> parameters, ChangeTable changes) {
+  public static String of(String stack, String templateBody, Map<String, String> parameters, ChangeTable changes) {
     StringBuilder text = new StringBuilder();
     line(text, "stack", stack);
     line(text, "template", sha256(templateBody));
@@ -34,7 +36,7 @@ final class ChangeSetDigest {
     text.append('\n');
   }
 
-  static String sha256(String text) {
+  private static String sha256(String text) {
     return ContentHash.sha256(text.getBytes(StandardCharsets.UTF_8));
   }
 }

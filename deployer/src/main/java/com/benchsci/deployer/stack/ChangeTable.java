@@ -12,30 +12,31 @@ import software.amazon.awssdk.services.cloudformation.model.ResourceChangeDetail
 import software.amazon.awssdk.services.cloudformation.model.ResourceTargetDefinition;
 
 /**
- * A change set as a table: one row per resource change, for the console and for a pull-request comment. Rows come
- * in a fixed order, the changes that matter first: replacements and deletions, then security group rules, then IAM,
- * then the rest (each group by logical id).
+ * A change set as data: one row per resource change. Rows come in a fixed order, the changes that matter first:
+ * replacements and deletions, then security group rules, then IAM, then the rest (each group by logical id). How a
+ * table looks on the console or in a pull request is the report adapter's business (report.ChangeTableText).
  */
-final class ChangeTable {
+public final class ChangeTable {
 
-  record Row(String action, String logicalId, String type, String replacement, String details) {}
-
-  private static final List<String> HEADERS = List.of("Action", "Logical id", "Type", "Replacement", "Details");
-
-  private final List<Row> rows;
+  /** One resource change; {@code details} are the property-level changes, or the scope when there are none. */
+  public record Row(String action, String logicalId, String type, String replacement, String details) {}
 
   private static final Comparator<Row> MATTERS_FIRST = Comparator.comparingInt(ChangeTable::weight)
       .thenComparing(Row::logicalId).thenComparing(Row::action);
 
-  ChangeTable(List<Row> rows) {
+  private final List<Row> rows;
+
+  public ChangeTable(List<Row> rows) {
     this.rows = rows.stream().sorted(MATTERS_FIRST).toList();
   }
 
+  public static final ChangeTable EMPTY = new ChangeTable(List.of());
+
   /**
    * What a CREATE change set of {@code template} would list: every resource as an addition. A review of a stack
-   * that does not exist yet renders this instead of creating a change set (and with it a placeholder stack).
+   * that does not exist yet shows this instead of creating a change set (and with it a placeholder stack).
    */
-  static ChangeTable additions(Template template) {
+  public static ChangeTable additions(Template template) {
     List<Row> rows = new ArrayList<>();
     if (template.tree().get("Resources") instanceof Map<?, ?> resources) {
       resources.forEach((id, resource) -> rows.add(new Row("Add", String.valueOf(id),
@@ -44,18 +45,7 @@ final class ChangeTable {
     return new ChangeTable(rows);
   }
 
-  /** 0: replaced or removed; 1: a security group or its rules; 2: IAM; 3: anything else. */
-  private static int weight(Row r) {
-    if (r.action().equals("Remove") || r.replacement().equals("True") || r.replacement().equals("Conditional")) {
-      return 0;
-    }
-    if (r.type().startsWith("AWS::EC2::SecurityGroup")) {
-      return 1;
-    }
-    return r.type().startsWith("AWS::IAM::") ? 2 : 3;
-  }
-
-  static ChangeTable of(List<Change> changes) {
+  public static ChangeTable of(List<Change> changes) {
     List<Row> rows = new ArrayList<>();
     for (Change change : changes) {
       ResourceChange rc = change.resourceChange();
@@ -67,51 +57,19 @@ final class ChangeTable {
     return new ChangeTable(rows);
   }
 
-  List<Row> rows() {
+  public List<Row> rows() {
     return rows;
   }
 
-  /** Columns padded to their widest cell. */
-  String console() {
-    List<List<String>> lines = new ArrayList<>();
-    lines.add(HEADERS);
-    rows.forEach(r -> lines.add(cells(r)));
-    int[] width = new int[HEADERS.size()];
-    for (List<String> line : lines) {
-      for (int i = 0; i < width.length; i++) {
-        width[i] = Math.max(width[i], line.get(i).length());
-      }
+  /** 0: replaced or removed; 1: a security group or its rules; 2: IAM; 3: anything else. */
+  private static int weight(Row r) {
+    if (r.action().equals("Remove") || r.replacement().equals("True") || r.replacement().equals("Conditional")) {
+      return 0;
     }
-    StringBuilder out = new StringBuilder();
-    for (List<String> line : lines) {
-      StringBuilder text = new StringBuilder("  ");
-      for (int i = 0; i < width.length; i++) {
-        text.append(String.format("%-" + width[i] + "s", line.get(i))).append(i < width.length - 1 ? "  " : "");
-      }
-      out.append(text.toString().stripTrailing()).append('\n');
+    if (r.type().startsWith("AWS::EC2::SecurityGroup")) {
+      return 1;
     }
-    return out.toString();
-  }
-
-  /** A GitHub-flavoured Markdown table; pipes and line breaks in cells are escaped so a row stays one row. */
-  String markdown() {
-    StringBuilder out = new StringBuilder();
-    out.append(mdLine(HEADERS));
-    out.append(mdLine(HEADERS.stream().map(h -> "---").toList()));
-    rows.forEach(r -> out.append(mdLine(cells(r).stream().map(ChangeTable::mdCell).toList())));
-    return out.toString();
-  }
-
-  private static String mdLine(List<String> cells) {
-    return "| " + String.join(" | ", cells) + " |\n";
-  }
-
-  private static String mdCell(String text) {
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
-  }
-
-  private static List<String> cells(Row r) {
-    return List.of(r.action(), r.logicalId(), r.type(), r.replacement(), r.details());
+    return r.type().startsWith("AWS::IAM::") ? 2 : 3;
   }
 
   /** Property-level details when the API gives them, else the scope of the change. */

@@ -1,5 +1,7 @@
 package com.benchsci.deployer.stack;
 
+import com.benchsci.deployer.core.Backoff;
+import com.benchsci.deployer.core.DeployException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +16,9 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 
 /**
- * Prints a stack's new events as they appear: each once, oldest first, with the time since the operation began.
- * Events that existed before {@link #skipExisting()} are never shown, so an old failure is not mistaken for a new one.
+ * Follows a stack operation: prints the stack's new events as they appear, each once, oldest first, with the time
+ * since the operation began, until the stack settles or the wait limit is reached. Events that existed before
+ * {@link #skipExisting()} are never shown, so an old failure is not mistaken for a new one.
  */
 final class EventStream {
 
@@ -23,14 +26,16 @@ final class EventStream {
   private static final String CANCELLED = "Resource creation cancelled";
 
   private final CloudFormationClient cfn;
+  private final Stacks stacks;
   private final String stackName;
   private final PrintWriter out;
   private final Instant start = Instant.now();
   private final Set<String> seen = new HashSet<>();
   private final List<StackEvent> shown = new ArrayList<>();
 
-  EventStream(CloudFormationClient cfn, String stackName, PrintWriter out) {
+  EventStream(CloudFormationClient cfn, Stacks stacks, String stackName, PrintWriter out) {
     this.cfn = cfn;
+    this.stacks = stacks;
     this.stackName = stackName;
     this.out = out;
   }
@@ -57,6 +62,28 @@ final class EventStream {
       out.println(line(e));
     }
     out.flush();
+  }
+
+  /** Prints the events until the stack leaves *_IN_PROGRESS; returns its status then (DELETE_COMPLETE if gone). */
+  String followUntilSettled(Duration waitLimit) {
+    Instant deadline = Instant.now().plus(waitLimit);
+    Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
+    while (true) {
+      poll();
+      String status = stacks.status(stackName);
+      if (status == null) {
+        return "DELETE_COMPLETE";
+      }
+      if (StackState.outcome(status) != StackState.Outcome.RUNNING) {
+        return status;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new DeployException("stopped waiting after " + waitLimit.toMinutes() + " min: stack " + stackName
+            + " is still " + status + "; follow it with: aws cloudformation describe-stack-events --stack-name "
+            + stackName);
+      }
+      backoff.pause();
+    }
   }
 
   Duration elapsed() {

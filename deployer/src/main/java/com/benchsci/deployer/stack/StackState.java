@@ -4,7 +4,7 @@ package com.benchsci.deployer.stack;
  * What a stack's current status means for the next deploy. Decided before any change set is created, so a stack
  * that cannot take one gets a clear instruction instead of an API error.
  */
-enum StackState {
+public enum StackState {
   /** No stack, or a placeholder left by an unexecuted CREATE change set: create it. */
   CREATE,
   /** A stable stack: update it through a change set. */
@@ -19,7 +19,7 @@ enum StackState {
   BROKEN;
 
   /** {@code status} is the stack's StackStatus, or null when there is no such stack. */
-  static StackState of(String status) {
+  public static StackState of(String status) {
     if (status == null || status.equals("REVIEW_IN_PROGRESS") || status.equals("DELETE_COMPLETE")) {
       return CREATE;
     }
@@ -39,9 +39,9 @@ enum StackState {
   }
 
   /** How an operation that was started on the stack ended, judged from the stack's status. */
-  enum Outcome { RUNNING, SUCCEEDED, FAILED }
+  public enum Outcome { RUNNING, SUCCEEDED, FAILED }
 
-  static Outcome outcome(String status) {
+  public static Outcome outcome(String status) {
     if (status.endsWith("_IN_PROGRESS")) {
       return Outcome.RUNNING;
     }

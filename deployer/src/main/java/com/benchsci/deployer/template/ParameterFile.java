@@ -1,6 +1,6 @@
 package com.benchsci.deployer.template;
 
-import com.benchsci.deployer.DeployException;
+import com.benchsci.deployer.core.DeployException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

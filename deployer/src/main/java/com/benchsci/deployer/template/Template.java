@@ -1,6 +1,6 @@
 package com.benchsci.deployer.template;
 
-import com.benchsci.deployer.DeployException;
+import com.benchsci.deployer.core.DeployException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,6 +104,17 @@ public final class Template {
 
   public Set<String> parameterNames() {
     return section("Parameters").keySet();
+  }
+
+  /** The Default of each parameter that declares one, as the string CloudFormation passes. */
+  public Map<String, String> parameterDefaults() {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    parameters().forEach((name, declaration) -> {
+      if (declaration.get("Default") != null) {
+        defaults.put(name, String.valueOf(declaration.get("Default")));
+      }
+    });
+    return defaults;
   }
 
   /** The Type of every resource. */

@@ -1,5 +1,6 @@
 package com.benchsci.deployer.tools;
 
+import com.benchsci.deployer.core.DeployException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,34 +23,67 @@ public final class ExternalCommand {
     }
   }
 
+  /** How long a killed tool may take to be gone. */
+  private static final Duration KILLED_LIMIT = Duration.ofSeconds(10);
+
   private ExternalCommand() {}
 
   /**
-   * Runs {@code command} with no input. Throws when it cannot start, outlives {@code limit} (then it is killed) or
-   * the wait is interrupted; any exit code is returned for the caller to judge.
+   * Runs {@code command} with no input. Throws when it cannot start, outlives {@code limit} (then it and every
+   * process it started are killed) or the wait is interrupted; any exit code is returned for the caller to judge.
    */
   public static Result run(List<String> command, Duration limit) {
     String shown = String.join(" ", command);
+    Path stdout = null;
     Path stderr = null;
     try {
-      // stderr goes to a file, so a tool that fills one pipe while we read the other can never block.
+      // Both outputs go to files, read once the tool has ended: the wait is bounded whatever the tool does with
+      // them (a tool that hangs holds its output open, itself or through a child that inherited it), and a tool
+      // that fills one pipe while the other is being read can never block.
+      stdout = Files.createTempFile("hello-host-tool", ".out");
       stderr = Files.createTempFile("hello-host-tool", ".err");
-      Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-      process.getOutputStream().close();
-      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("'" + shown + "' did not finish within " + limit);
+      Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+      try {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+          stopTree(process);
+          throw new DeployException(Path.of(command.get(0)).getFileName() + " did not finish within "
+              + text(limit) + ": stopped it and its child processes (" + shown + ")");
+        }
+      } catch (InterruptedException e) {
+        stopTree(process);
+        Thread.currentThread().interrupt();
+        throw new DeployException("interrupted while running '" + shown + "'", e);
       }
-      return new Result(process.exitValue(), stdout, Files.readString(stderr, StandardCharsets.UTF_8));
+      return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+          Files.readString(stderr, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run '" + shown + "': " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running '" + shown + "'", e);
     } finally {
+      deleteQuietly(stdout);
       deleteQuietly(stderr);
     }
+  }
+
+  /**
+   * Kills the tool and every process it started. The children are listed first: once their parent is gone they
+   * are no longer its descendants, and one that inherited the tool's output would otherwise live on.
+   */
+  private static void stopTree(Process process) {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.waitFor(KILLED_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** "5 min", "90 s". */
+  private static String text(Duration limit) {
+    long seconds = limit.toSeconds();
+    return seconds >= 60 && seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
   }
 
   private static void deleteQuietly(Path file) {

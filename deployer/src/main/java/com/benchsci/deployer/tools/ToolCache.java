@@ -1,5 +1,6 @@
 package com.benchsci.deployer.tools;
 
+import com.benchsci.deployer.core.DeployException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,18 +17,25 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * Finds the pinned external tools (cfn-lint, cfn-guard, moto, CircleCI's config schema) and installs the ones that are missing into a
- * cache the build manages ({@code $HELLO_HOST_CACHE}, else {@code $XDG_CACHE_HOME/hello-host}, else
- * {@code ~/.cache/hello-host}), never into the work tree. A tool already on the machine is used only when it is
- * exactly the pinned version. Versions come from the parent pom through {@code tool-versions.properties}.
+ * Finds the pinned external tools (cfn-lint, cfn-guard, moto, CircleCI's config schema) and installs the ones that
+ * are missing into a cache the build manages ({@link #defaultRoot}), never into the work tree. A tool already on
+ * the machine is used only when it is exactly the pinned version. Versions come from the parent pom through
+ * {@code tool-versions.properties}.
  */
 public final class ToolCache {
 
   private static final Duration INSTALL_LIMIT = Duration.ofMinutes(10);
+
+  /** Written into a virtual environment once pip has installed everything into it. */
+  private static final String INSTALLED = ".hello-host-installed";
+
+  /** One install at a time in this JVM too: a file lock is held per JVM, not per thread. */
+  private static final Object INSTALLING = new Object();
 
   private final Path root;
   private final Properties versions;
@@ -42,18 +50,17 @@ public final class ToolCache {
     this.versions = versions;
   }
 
-  /** The cache at its standard place. */
-  public static ToolCache standard() {
-    return new ToolCache(defaultRoot());
-  }
-
-  public static Path defaultRoot() {
-    String explicit = System.getenv("HELLO_HOST_CACHE");
+  /**
+   * Where the cache is, from the caller's environment: {@code $HELLO_HOST_CACHE}, else
+   * {@code $XDG_CACHE_HOME/hello-host}, else {@code <home>/.cache/hello-host}.
+   */
+  public static Path defaultRoot(Map<String, String> environment, Path home) {
+    String explicit = environment.get("HELLO_HOST_CACHE");
     if (explicit != null && !explicit.isBlank()) {
       return Path.of(explicit);
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    String xdg = environment.get("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".cache");
     return base.resolve("hello-host");
   }
 
@@ -169,16 +176,43 @@ public final class ToolCache {
     return installed;
   }
 
+  /**
+   * {@code requirement} installed by pip into the virtual environment {@code venv}; returns its {@code executable}.
+   * The environment counts as installed only once pip finished ({@value #INSTALLED} is written last): a venv
+   * exists, with its {@code bin/python}, as soon as pip starts, and one whose install failed or was killed is
+   * removed and made again, never used. A failed install removes what it made and says so in one line.
+   */
   private Path pipInstall(Path venv, String requirement, String executable) {
     Path result = venv.resolve(executable);
+    Path installed = venv.resolve(INSTALLED);
     withLock(() -> {
-      if (!Files.isExecutable(result)) {
-        System.err.printf("Installing %s into %s%n", requirement, venv);
+      if (Files.isRegularFile(installed) && Files.isExecutable(result)) {
+        return;
+      }
+      if (Files.exists(venv)) {
+        System.err.printf("Removing the unfinished install %s%n", venv);
+        deleteTree(venv);
+      }
+      System.err.printf("Installing %s into %s%n", requirement, venv);
+      try {
         run(List.of("python3", "-m", "venv", venv.toString()));
         run(List.of(venv.resolve("bin/pip").toString(), "install", "--quiet", requirement));
+        Files.writeString(installed, requirement + "\n");
+      } catch (RuntimeException | IOException e) {
+        deleteTree(venv);
+        throw new DeployException("cannot install " + requirement + " into " + venv + ": " + lastLine(e)
+            + "; nothing was left behind: the next run installs it again", e);
       }
     });
     return result;
+  }
+
+  /** The line of a failure that says why: pip's own "ERROR:" line when there is one, else the last line. */
+  private static String lastLine(Exception e) {
+    List<String> lines = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
+        .toList();
+    return lines.stream().filter(l -> l.startsWith("ERROR:")).reduce((first, second) -> second)
+        .orElse(lines.isEmpty() ? e.toString() : lines.get(lines.size() - 1));
   }
 
   private static Path onlyTarballIn(Path dir, String spec) throws IOException {
@@ -228,15 +262,17 @@ public final class ToolCache {
 
   /** Serialises installs across processes (parallel test forks, a deploy beside a test run). */
   private void withLock(Runnable action) {
-    try {
-      Files.createDirectories(root);
-      try (FileChannel channel = FileChannel.open(root.resolve(".lock"),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock ignored = channel.lock()) {
-        action.run();
+    synchronized (INSTALLING) {
+      try {
+        Files.createDirectories(root);
+        try (FileChannel channel = FileChannel.open(root.resolve(".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock ignored = channel.lock()) {
+          action.run();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot lock the tool cache " + root, e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock the tool cache " + root, e);
     }
   }
 

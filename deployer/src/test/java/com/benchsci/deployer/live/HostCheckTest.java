@@ -3,7 +3,7 @@ package com.benchsci.deployer.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.benchsci.deployer.DeployException;
+import com.benchsci.deployer.core.DeployException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 

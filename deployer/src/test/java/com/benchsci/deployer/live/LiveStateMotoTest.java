@@ -2,13 +2,23 @@ package com.benchsci.deployer.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.AuditCommand;
-import com.benchsci.deployer.Cli;
-import com.benchsci.deployer.DeployException;
-import com.benchsci.deployer.aws.AwsTarget;
-import com.benchsci.deployer.aws.MotoServer;
-import com.benchsci.deployer.stack.Deployment;
-import com.benchsci.deployer.tools.ToolCache;
+import com.benchsci.deployer.cli.Cli;
+import com.benchsci.deployer.cli.ExitCode;
+import com.benchsci.deployer.core.DeployException;
+import com.benchsci.deployer.core.DeploySettings;
+import com.benchsci.deployer.core.Destination;
+import com.benchsci.deployer.core.Mode;
+import com.benchsci.deployer.core.ProductStack;
+import com.benchsci.deployer.core.RunId;
+import com.benchsci.deployer.core.Sources;
+import com.benchsci.deployer.deploy.DeployOutcome;
+import com.benchsci.deployer.deploy.Deployment;
+import com.benchsci.deployer.emulator.MotoServer;
+import com.benchsci.deployer.report.ChangeTableText;
+import com.benchsci.deployer.report.ReviewMarkdown;
+import com.benchsci.deployer.template.TemplateChecks;
+import com.benchsci.deployer.testing.EmulatorApi;
+import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -38,15 +48,15 @@ class LiveStateMotoTest {
   private static final AtomicInteger RUNS = new AtomicInteger();
   private static final Path REPO = Path.of(System.getProperty("repo.root"));
   private static MotoServer moto;
-  private static AwsTarget aws;
+  private static EmulatorApi aws;
 
   @TempDir
   Path dir;
 
   @BeforeAll
   static void startMoto() {
-    moto = MotoServer.start(ToolCache.standard(), Path.of("target/moto-live-state-test.log"));
-    aws = AwsTarget.emulator(moto.endpoint());
+    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-live-state-test.log"));
+    aws = EmulatorApi.at(moto.endpoint());
   }
 
   @AfterAll
@@ -71,7 +81,7 @@ class LiveStateMotoTest {
     // moto 5.2.1 ignores an instance's NetworkInterfaces in CloudFormation: the instance lands in the default
     // VPC with that VPC's default group, and the audit says so.
     Run run = cli("audit");
-    assertThat(run.exitCode()).as(run.output()).isEqualTo(AuditCommand.VIOLATIONS);
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(ExitCode.VIOLATIONS.code());
     assertThat(run.output()).containsPattern("sg-[0-9a-f]+ default \\(attached outside CloudFormation\\)")
         .containsPattern("security group sg-[0-9a-f]+ \\(attached outside CloudFormation\\) violates"
             + " SG_REQUIRED_OPENINGS")
@@ -92,7 +102,7 @@ class LiveStateMotoTest {
       ec2.authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(open8080));
     }
     Run opened = cli("audit");
-    assertThat(opened.exitCode()).as(opened.output()).isEqualTo(AuditCommand.VIOLATIONS);
+    assertThat(opened.exitCode()).as(opened.output()).isEqualTo(ExitCode.VIOLATIONS.code());
     assertThat(opened.output())
         .containsPattern("ingress tcp 8080 from 0\\.0\\.0\\.0/0 \\[sgr-[0-9a-f]+]")
         .contains("Audit FAILED: 1 violation(s)",
@@ -127,7 +137,7 @@ class LiveStateMotoTest {
       ec2.modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(eni.networkInterfaceId()).groups(groups));
     }
     Run run = cli("audit");
-    assertThat(run.exitCode()).as(run.output()).isEqualTo(AuditCommand.VIOLATIONS);
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(ExitCode.VIOLATIONS.code());
     assertThat(run.output())
         .contains(handMade + " debug (attached outside CloudFormation)", "ingress tcp 5005 from 0.0.0.0/0",
             "security group " + handMade + " (attached outside CloudFormation), rule ingress tcp 5005 from 0.0.0.0/0"
@@ -139,7 +149,7 @@ class LiveStateMotoTest {
   @Test
   void driftSaysPlainlyThatMotoCannotDetectDrift() {
     Run run = cli("drift");
-    assertThat(run.exitCode()).as(run.output()).isEqualTo(DriftReport.DETECTION_FAILED);
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(ExitCode.DRIFT_UNKNOWN.code());
     assertThat(run.output()).contains("Stack hello-host: detection failed: the endpoint " + moto.endpoint()
         + " does not support drift detection", "DRIFT DETECTION FAILED");
   }
@@ -162,7 +172,7 @@ class LiveStateMotoTest {
     DeployRun deploy = deploy(true);
     assertThat(deploy.output()).contains(expected + ".");
     try (CloudFormationClient cfn = aws.cloudFormation()) {
-      assertThat(cfn.describeStacks(r -> r.stackName(Deployment.APP_STACK)).stacks().get(0).parameters())
+      assertThat(cfn.describeStacks(r -> r.stackName(ProductStack.APP.stackName())).stacks().get(0).parameters())
           .as("the stack was asked for generation 1").anyMatch(p -> p.parameterKey().equals("HostGeneration")
               && p.parameterValue().equals("1"));
     }
@@ -204,11 +214,15 @@ class LiveStateMotoTest {
     if (!Files.exists(jar)) {
       Files.writeString(jar, "the app's bytes");
     }
-    Deployment.Settings settings = new Deployment.Settings(REPO.resolve("cloudformation"), REPO.resolve("guard-rules"),
-        "local", jar, execute, Duration.ofMinutes(2), false, false, dir.resolve("review.md"),
-        "live-" + RUNS.incrementAndGet(), false, null);
+    DeploySettings settings = DeploySettings.builder(new Sources(REPO.resolve("cloudformation"),
+            REPO.resolve("guard-rules"), jar), Destination.local(aws.endpoint()),
+            new RunId("live-" + RUNS.incrementAndGet(), ""))
+        .mode(execute ? Mode.DEPLOY : Mode.REVIEW).waitLimit(Duration.ofMinutes(2)).reviewFile(dir.resolve("review.md"))
+        .build();
     try {
-      new Deployment(settings, List.of(), out).run(() -> aws);
+      DeployOutcome outcome = new Deployment(settings, TemplateChecks.NONE, ChangeTableText::console, out)
+          .run(aws::connection);
+      ReviewMarkdown.write(outcome); // as the library's entry point does
       return new DeployRun(text.toString(), null);
     } catch (DeployException e) {
       return new DeployRun(text.toString(), e);
@@ -217,7 +231,7 @@ class LiveStateMotoTest {
 
   private static String physicalId(String logicalId) {
     try (CloudFormationClient cfn = aws.cloudFormation()) {
-      return cfn.describeStackResource(r -> r.stackName(Deployment.APP_STACK).logicalResourceId(logicalId))
+      return cfn.describeStackResource(r -> r.stackName(ProductStack.APP.stackName()).logicalResourceId(logicalId))
           .stackResourceDetail().physicalResourceId();
     }
   }

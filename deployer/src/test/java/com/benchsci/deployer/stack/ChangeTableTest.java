@@ -41,26 +41,6 @@ class ChangeTableTest {
   }
 
   @Test
-  void consoleColumnsAreAligned() {
-    String console = ChangeTable.of(List.of(ADD_VPC, TAGS_ONLY)).console();
-    assertThat(console.lines().toList()).containsExactly(
-        "  Action  Logical id  Type           Replacement  Details",
-        "  Add     Vpc         AWS::EC2::VPC  -",
-        "  Modify  Vpc         AWS::EC2::VPC  False        scope: Tags");
-  }
-
-  @Test
-  void markdownEscapesPipesSoEachChangeStaysOneRow() {
-    String markdown = ChangeTable.of(List.of(ADD_VPC, MODIFY_SG)).markdown();
-    assertThat(markdown.lines().toList()).containsExactly(
-        "| Action | Logical id | Type | Replacement | Details |",
-        "| --- | --- | --- | --- | --- |",
-        "| Modify | WebSecurityGroup | AWS::EC2::SecurityGroup | Conditional | Properties.SecurityGroupIngress:"
-            + " [80] -> [80\\|443]; Properties.VpcId (recreation: Always) (caused by VpcCidr) |",
-        "| Add | Vpc | AWS::EC2::VPC | - |  |");
-  }
-
-  @Test
   void replacementsAndDeletionsComeFirstThenSecurityGroupRulesThenIamThenTheRest() {
     ChangeTable table = new ChangeTable(List.of(
         new ChangeTable.Row("Modify", "AppVersion", "AWS::SSM::Parameter", "False", ""),

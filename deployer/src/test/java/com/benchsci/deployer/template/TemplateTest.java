@@ -3,8 +3,7 @@ package com.benchsci.deployer.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.benchsci.deployer.DeployException;
-import com.benchsci.deployer.stack.StackOutputs;
+import com.benchsci.deployer.core.DeployException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,15 +42,18 @@ class TemplateTest {
   }
 
   @Test
-  void outputsFollowFromResourceIdsWhereTheyOnlyReferToResources() throws IOException {
-    Map<String, Object> outputs = template().outputValues();
-    Map<String, String> ids = Map.of("Ip", "203.0.113.7", "Host", "i-0abc", "AWS::Region", "eu-west-1");
-    assertThat(StackOutputs.resolve(outputs.get("Url"), ids)).isEqualTo("http://203.0.113.7/");
-    assertThat(StackOutputs.resolve(outputs.get("PublicIp"), ids)).isEqualTo("203.0.113.7");
-    assertThat(StackOutputs.resolve(outputs.get("Shell"), ids))
-        .isEqualTo("aws ssm start-session --target i-0abc --region eu-west-1");
-    assertThat(StackOutputs.resolve(outputs.get("Zone"), ids)).as("attributes are not guessed").isNull();
-    assertThat(StackOutputs.resolve(outputs.get("Url"), Map.of())).isNull();
+  void parameterDefaultsAreTheStringsCloudFormationPasses() throws IOException {
+    Path file = dir.resolve("defaults.yaml");
+    Files.writeString(file, """
+        Parameters:
+          InstanceType: {Type: String, Default: t4g.nano}
+          HostGeneration: {Type: Number, Default: 0}
+          Environment: {Type: String}
+        Resources:
+          Ip: {Type: AWS::EC2::EIP}
+        """);
+    assertThat(Template.load(file).parameterDefaults())
+        .containsExactly(Map.entry("InstanceType", "t4g.nano"), Map.entry("HostGeneration", "0"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package com.benchsci.deployer.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ToolCacheTest {
 
-  private final ToolCache tools = ToolCache.standard();
+  private final ToolCache tools = Tools.cache();
 
   @Test
   void cfnGuardIsThePinnedVersionAndOutsideTheWorkTree() throws Exception {

@@ -1,0 +1,26 @@
+package com.benchsci.deployer.core;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Where a deploy goes, as the user names it ({@code --env}, {@code -Dcfn.env}); also the suffix of the parameter
+ * files ({@code stack-<env>.json}). The constants are lower case because they are those names.
+ */
+public enum Environment {
+  /** An AWS API emulator (a moto server) with dummy credentials: nothing there is worth protecting. */
+  local(EnumSet.noneOf(Safeguard.class)),
+  /** Real AWS through the default credential and region chains, with every safeguard. */
+  prod(EnumSet.allOf(Safeguard.class));
+
+  private final EnumSet<Safeguard> safeguards;
+
+  Environment(EnumSet<Safeguard> safeguards) {
+    this.safeguards = safeguards;
+  }
+
+  /** What a deploy to this environment does beyond the change sets. */
+  public Set<Safeguard> safeguards() {
+    return EnumSet.copyOf(safeguards);
+  }
+}

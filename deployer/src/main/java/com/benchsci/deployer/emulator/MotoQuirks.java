@@ -1,0 +1,159 @@
+package com.benchsci.deployer.emulator;
+
+import com.benchsci.deployer.stack.EmulatorQuirks;
+import com.benchsci.deployer.template.Template;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+
+/**
+ * Every place where moto (5.2.1, the pinned emulator) differs from AWS in what the deployer relies on, and what the
+ * deployer does about it. Each workaround applies AWS's documented behaviour itself, or names what moto cannot do;
+ * none fakes an answer AWS would give.
+ */
+public final class MotoQuirks implements EmulatorQuirks {
+
+  private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
+
+  private final URI endpoint;
+
+  public MotoQuirks(URI endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * moto answers a change set with the template and parameters already deployed by an empty change set, not
+   * "didn't contain changes", once an executed change set has changed a parameter (its no-change test keeps
+   * comparing with the parameters the stack was created with). So the deployer applies AWS's rule itself first:
+   * the same template body and the same parameters (declared defaults included) change nothing.
+   */
+  @Override
+  public Optional<String> knownUnchanged(CloudFormationClient cfn, Stack stack, Template template,
+      Map<String, String> parameters) {
+    if (!template.body().equals(cfn.getTemplate(r -> r.stackName(stack.stackId())).templateBody())) {
+      return Optional.empty();
+    }
+    Map<String, String> wanted = new LinkedHashMap<>(template.parameterDefaults());
+    wanted.putAll(parameters);
+    Map<String, String> deployed = new LinkedHashMap<>();
+    stack.parameters().forEach(p -> deployed.put(p.parameterKey(), p.parameterValue()));
+    return deployed.equals(wanted)
+        ? Optional.of("Same template and parameters as deployed, compared by the deployer: moto's own check is stale"
+            + " after a parameter change")
+        : Optional.empty();
+  }
+
+  /**
+   * AWS marks a change set OBSOLETE once its stack was changed by another execution, so of two runs that raced to
+   * create a stack only the first executes. moto keeps the change set AVAILABLE, and gives each CREATE change set a
+   * stack of its own under the same name: the second run would create every resource again. Here a change set is
+   * obsolete when another stack of its name exists beyond the empty placeholders.
+   */
+  @Override
+  public String executionStatus(CloudFormationClient cfn, DescribeChangeSetResponse changeSet) {
+    String status = changeSet.executionStatusAsString();
+    if (!"AVAILABLE".equals(status)) {
+      return status;
+    }
+    boolean superseded = cfn.describeStacksPaginator().stacks().stream()
+        .anyMatch(s -> s.stackName().equals(changeSet.stackName()) && !s.stackId().equals(changeSet.stackId())
+            && !"REVIEW_IN_PROGRESS".equals(s.stackStatusAsString())
+            && !"DELETE_COMPLETE".equals(s.stackStatusAsString()));
+    return superseded ? "OBSOLETE" : status;
+  }
+
+  /**
+   * moto's CloudFormation ignores an AWS::S3::Bucket's VersioningConfiguration, so the artifact bucket comes out
+   * unversioned although bootstrap.yaml says Enabled; versioning is turned on through the S3 API, as the template
+   * asks. On AWS the template does it, and publishing refuses a bucket without versioning.
+   */
+  @Override
+  public void prepareArtifactBucket(S3Client s3, String bucket, PrintWriter out) {
+    if (s3.getBucketVersioning(r -> r.bucket(bucket)).status() == BucketVersioningStatus.ENABLED) {
+      return;
+    }
+    s3.putBucketVersioning(r -> r.bucket(bucket)
+        .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+    out.printf("Versioning of %s enabled through the S3 API, as bootstrap.yaml says: moto's CloudFormation"
+        + " ignores VersioningConfiguration.%n", bucket);
+  }
+
+  /**
+   * moto computes no Outputs after ExecuteChangeSet. The ones that follow from the template and the stack's
+   * resources ({@code !Ref Resource}, {@code !Sub} over resource ids) are derived; the rest are named as unknown,
+   * never guessed.
+   */
+  @Override
+  public Optional<Map<String, String>> missingOutputs(CloudFormationClient cfn, String stackName, Template template,
+      PrintWriter out) {
+    Map<String, String> physicalIds = new LinkedHashMap<>();
+    physicalIds.put("AWS::Region", cfn.serviceClientConfiguration().region().id());
+    for (StackResourceSummary r : cfn.listStackResourcesPaginator(b -> b.stackName(stackName))
+        .stackResourceSummaries()) {
+      physicalIds.put(r.logicalResourceId(), r.physicalResourceId());
+    }
+    Map<String, Object> declared = template.outputValues();
+    Map<String, String> outputs = new LinkedHashMap<>();
+    declared.forEach((name, value) -> {
+      String resolved = resolve(value, physicalIds);
+      if (resolved != null) {
+        outputs.put(name, resolved);
+      }
+    });
+    out.printf("Outputs of stack %s: the endpoint returned none (moto computes no Outputs after ExecuteChangeSet);"
+        + " derived from the template and the stack's resources:%n", stackName);
+    declared.keySet().forEach(k -> out.printf("  %-20s %s%n", k, outputs.getOrDefault(k, "(unknown here)")));
+    return Optional.of(outputs);
+  }
+
+  /** The value of an output expression when it only refers to resources of the stack, else null. */
+  static String resolve(Object value, Map<String, String> physicalIds) {
+    if (!(value instanceof Map<?, ?> fn) || fn.size() != 1) {
+      return value instanceof String s ? s : null;
+    }
+    if (fn.get("Ref") instanceof String ref) {
+      return physicalIds.get(ref);
+    }
+    if (fn.get("Fn::Sub") instanceof String text) {
+      Matcher m = SUB_VARIABLE.matcher(text);
+      StringBuilder result = new StringBuilder();
+      while (m.find()) {
+        String id = physicalIds.get(m.group(1));
+        if (id == null) {
+          return null;
+        }
+        m.appendReplacement(result, Matcher.quoteReplacement(id));
+      }
+      m.appendTail(result);
+      return result.toString();
+    }
+    return null;
+  }
+
+  /** moto does not implement drift detection: DetectStackDrift answers with a server error. */
+  @Override
+  public Optional<String> driftUnsupported(AwsServiceException refusal) {
+    if (refusal.statusCode() < 500) {
+      return Optional.empty();
+    }
+    return Optional.of("the endpoint " + endpoint + " does not support drift detection (DetectStackDrift answered"
+        + " HTTP " + refusal.statusCode() + "; moto does not implement it): run drift against AWS");
+  }
+
+  /** moto runs no instance: its addresses are made up. */
+  @Override
+  public Optional<String> appUnreachable() {
+    return Optional.of("an emulated address: moto runs no instance, so nothing answers there");
+  }
+}

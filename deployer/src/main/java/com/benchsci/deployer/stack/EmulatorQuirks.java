@@ -1,0 +1,61 @@
+package com.benchsci.deployer.stack;
+
+import com.benchsci.deployer.template.Template;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Where an emulator differs from AWS, behind one interface chosen by the target: {@link #NONE} for AWS, which
+ * does nothing, so the production path reads as the algorithm; the moto implementation (emulator.MotoQuirks)
+ * holds every workaround, each with the reason. Nothing here fakes what an emulator cannot do: it says so.
+ */
+public interface EmulatorQuirks {
+
+  /** AWS: CloudFormation behaves as documented; nothing to work around. */
+  EmulatorQuirks NONE = new EmulatorQuirks() {};
+
+  /**
+   * Why an UPDATE of {@code stack} with this template and these parameters is known to change nothing, when the
+   * endpoint's own answer to a change set cannot be trusted for it; empty means ask CloudFormation.
+   */
+  default Optional<String> knownUnchanged(CloudFormationClient cfn, Stack stack, Template template,
+      Map<String, String> parameters) {
+    return Optional.empty();
+  }
+
+  /**
+   * The execution status to act on for a change set that was just described. AWS reports OBSOLETE itself once
+   * the stack changed under the change set (another run executed first).
+   */
+  default String executionStatus(CloudFormationClient cfn, DescribeChangeSetResponse changeSet) {
+    return changeSet.executionStatusAsString();
+  }
+
+  /** Called once the artifact bucket exists, before anything is published to it. */
+  default void prepareArtifactBucket(S3Client s3, String bucket, PrintWriter out) {}
+
+  /**
+   * The outputs of a deployed stack when the endpoint reported none although the template declares some; empty
+   * means there are none to give (on AWS, an empty list is the stack's answer).
+   */
+  default Optional<Map<String, String>> missingOutputs(CloudFormationClient cfn, String stackName,
+      Template template, PrintWriter out) {
+    return Optional.empty();
+  }
+
+  /** Why a DetectStackDrift refusal means the endpoint has no drift detection at all; empty for a real refusal. */
+  default Optional<String> driftUnsupported(AwsServiceException refusal) {
+    return Optional.empty();
+  }
+
+  /** Why nothing can answer at the app's URL although the deploy succeeded; empty when something should. */
+  default Optional<String> appUnreachable() {
+    return Optional.empty();
+  }
+}

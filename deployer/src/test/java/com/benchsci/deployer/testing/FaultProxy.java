@@ -1,0 +1,217 @@
+package com.benchsci.deployer.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An HTTP proxy between the deployer and a real moto server that can misbehave on purpose: answer the next
+ * CloudFormation calls with throttling or 503 errors, rewrite DescribeStacks answers, or hold calls of one action
+ * unanswered (a slow endpoint, to catch a deployer mid-wait). Everything else is forwarded unchanged, so moto still
+ * does the work.
+ */
+public final class FaultProxy implements AutoCloseable {
+
+  /** One injected failure: HTTP status and body. */
+  public record Fault(int status, String body) {
+    public static Fault throttling() {
+      return new Fault(400, "<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error>"
+          + "<Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>"
+          + "<RequestId>fault-proxy</RequestId></ErrorResponse>");
+    }
+
+    public static Fault unavailable() {
+      return new Fault(503, "Service Unavailable");
+    }
+  }
+
+  private static final Set<String> NOT_FORWARDED =
+      Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding");
+
+  private final URI target;
+  private final HttpServer server;
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final Deque<Fault> faults = new ArrayDeque<>();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger faultsServed = new AtomicInteger();
+  private final AtomicInteger held = new AtomicInteger();
+  private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
+  private final ConcurrentLinkedQueue<String> actions = new ConcurrentLinkedQueue<>();
+  private volatile UnaryOperator<String> describeStacksRewrite = UnaryOperator.identity();
+  private volatile String holdAction;
+  private volatile String holdAfter;
+  private volatile boolean holding;
+  private volatile CountDownLatch release = new CountDownLatch(0);
+
+  public FaultProxy(URI target) throws IOException {
+    this.target = target;
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", this::handle);
+    // One thread per call: a held call must not hold up the others.
+    server.setExecutor(Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fault-proxy");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.start();
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Clears faults, rewrites and counters between tests. */
+  public synchronized void reset() {
+    faults.clear();
+    describeStacksRewrite = UnaryOperator.identity();
+    requests.set(0);
+    faultsServed.set(0);
+    holdAction = null;
+    holding = false;
+    held.set(0);
+    release.countDown();
+    actions.clear();
+  }
+
+  /**
+   * Once a call of action {@code after} has passed, calls of {@code action} are held unanswered until {@link #reset}
+   * (the deployer's own timeouts give up on them first).
+   */
+  public void holdCalls(String action, String after) {
+    release = new CountDownLatch(1);
+    holding = false;
+    holdAfter = after;
+    holdAction = action;
+  }
+
+  /** How many calls are being held now or were held since the last reset. */
+  public int held() {
+    return held.get();
+  }
+
+  /** The next CloudFormation calls get these answers instead of moto's, in order. */
+  public synchronized void failNextCloudFormationCalls(List<Fault> next) {
+    faults.addAll(next);
+  }
+
+  /** Applies {@code rewrite} to the body of every DescribeStacks answer until a DeleteStack call passes. */
+  public void rewriteDescribeStacksUntilDelete(UnaryOperator<String> rewrite) {
+    describeStacksRewrite = rewrite;
+  }
+
+  public int requests() {
+    return requests.get();
+  }
+
+  /** How many requests of this CloudFormation API action passed (e.g. CreateChangeSet). */
+  public int calls(String action) {
+    return (int) actions.stream().filter(action::equals).count();
+  }
+
+  public int faultsServed() {
+    return faultsServed.get();
+  }
+
+  private synchronized Fault nextFault() {
+    return faults.poll();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    requests.incrementAndGet();
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    String text = new String(body, StandardCharsets.UTF_8);
+    boolean cloudFormation = text.contains("Action=") && text.contains("Version=2010-05-15");
+    String hold = holdAction;
+    if (hold != null && holding && text.contains("Action=" + hold + "&")) {
+      held.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Matcher action = ACTION.matcher(text);
+    if (cloudFormation && action.find()) {
+      actions.add(action.group(1));
+    }
+    Fault fault = cloudFormation ? nextFault() : null;
+    if (fault != null) {
+      faultsServed.incrementAndGet();
+      respond(exchange, fault.status(), Map.of("Content-Type", List.of("text/xml")),
+          fault.body().getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    HttpRequest.Builder forward = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+    exchange.getRequestHeaders().forEach((name, values) -> {
+      if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+        values.forEach(v -> forward.header(name, v));
+      }
+    });
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    byte[] answer = response.body();
+    if (hold != null && text.contains("Action=" + holdAfter + "&")) {
+      holding = true;
+    }
+    if (text.contains("Action=DeleteStack")) {
+      describeStacksRewrite = UnaryOperator.identity();
+    }
+    if (text.contains("Action=DescribeStacks")) {
+      answer = describeStacksRewrite.apply(new String(answer, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+    respond(exchange, response.statusCode(), response.headers().map(), answer);
+  }
+
+  private static void respond(HttpExchange exchange, int status, Map<String, List<String>> headers, byte[] body)
+      throws IOException {
+    headers.forEach((name, values) -> {
+      if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+        exchange.getResponseHeaders().put(name, values);
+      }
+    });
+    boolean noBody = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
+    if (!noBody) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+    exchange.close();
+  }
+
+  @Override
+  public void close() {
+    release.countDown();
+    server.stop(0);
+  }
+}
