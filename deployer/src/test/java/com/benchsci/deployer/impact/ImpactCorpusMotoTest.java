@@ -2,12 +2,12 @@ package com.benchsci.deployer.impact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.aws.AwsTarget;
-import com.benchsci.deployer.aws.MotoServer;
+import com.benchsci.deployer.testing.EmulatorApi;
+import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.impact.Impact.Reachability;
 import com.benchsci.deployer.impact.Impact.Replaced;
 import com.benchsci.deployer.impact.Impact.Row;
-import com.benchsci.deployer.tools.ToolCache;
+import com.benchsci.deployer.testing.Tools;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,8 +54,8 @@ class ImpactCorpusMotoTest {
 
   @BeforeAll
   static void startMoto() {
-    moto = MotoServer.start(ToolCache.standard(), Path.of("target/moto-impact-corpus.log"));
-    AwsTarget aws = AwsTarget.emulator(moto.endpoint());
+    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-impact-corpus.log"));
+    EmulatorApi aws = EmulatorApi.at(moto.endpoint());
     cfn = aws.cloudFormation();
     appParameters = Stacks.appParameters();
     // moto's RunInstances wants an image it knows: the Amazon Linux ids it publishes in its own SSM snapshot.

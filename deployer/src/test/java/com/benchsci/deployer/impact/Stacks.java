@@ -1,7 +1,7 @@
 package com.benchsci.deployer.impact;
 
 import com.benchsci.deployer.template.Template;
-import com.benchsci.deployer.tools.ToolCache;
+import com.benchsci.deployer.testing.Tools;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +27,7 @@ final class Stacks {
   /** Found once: asking Python where cfn-lint lives takes seconds on a busy machine. */
   static synchronized Path cfnLintPackage() {
     if (cfnLintPackage == null) {
-      cfnLintPackage = ToolCache.standard().cfnLintPackage();
+      cfnLintPackage = Tools.cache().cfnLintPackage();
     }
     return cfnLintPackage;
   }
