@@ -9,8 +9,11 @@ set -euo pipefail
 dir="${1:?usage: $0 REPORTS_DIR CLASS_GLOB}"
 glob="${2:?usage: $0 REPORTS_DIR CLASS_GLOB}"
 
-shopt -s nullglob
-reports=("$dir"/TEST-*.$glob.xml)
+# find matches the glob itself, so a pattern is never split into words by the shell.
+reports=()
+while IFS= read -r -d '' report; do
+  reports+=("$report")
+done < <(find "$dir" -maxdepth 1 -type f -name "TEST-*.$glob.xml" -print0 2>/dev/null | sort -z)
 if (( ${#reports[@]} == 0 )); then
   echo "require-tests-ran: no Surefire report for $glob in $dir: the test did not run" >&2
   exit 1

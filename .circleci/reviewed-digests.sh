@@ -10,23 +10,13 @@
 # Environment: GITHUB_TOKEN, CIRCLE_PROJECT_USERNAME, CIRCLE_PROJECT_REPONAME, CIRCLE_SHA1; GITHUB_API_URL.
 set -euo pipefail
 
-readonly MARKER='<!-- hello-host-review -->'
-readonly api="${GITHUB_API_URL:-https://api.github.com}"
 note() { echo "reviewed-digests: $*" >&2; }
 
-: "${GITHUB_TOKEN:?GITHUB_TOKEN is not set (context hello-host-github)}" "${CIRCLE_SHA1:?}"
-: "${CIRCLE_PROJECT_USERNAME:?}" "${CIRCLE_PROJECT_REPONAME:?}"
-repo="$api/repos/$CIRCLE_PROJECT_USERNAME/$CIRCLE_PROJECT_REPONAME"
+: "${CIRCLE_SHA1:?}"
+# shellcheck source=.circleci/github.sh
+source "$(dirname "${BASH_SOURCE[0]}")/github.sh"
 
-github() { # URL; prints the response, fails with GitHub's answer
-  local response
-  response="$(curl --silent --show-error --fail-with-body --retry 3 "$1" \
-    -H "Authorization: Bearer $GITHUB_TOKEN" -H 'Accept: application/vnd.github+json' \
-    -H 'X-GitHub-Api-Version: 2022-11-28')" || { note "GitHub refused GET $1: $response"; exit 1; }
-  printf '%s' "$response"
-}
-
-pull="$(github "$repo/commits/$CIRCLE_SHA1/pulls" | jq -c '[.[] | select(.merged_at != null)] | first // empty')"
+pull="$(github GET "$github_repo/commits/$CIRCLE_SHA1/pulls" | jq -c '[.[] | select(.merged_at != null)] | first // empty')"
 if [[ -z "$pull" ]]; then
   note "no merged pull request for $CIRCLE_SHA1: nothing was reviewed"
   exit 0
@@ -34,13 +24,7 @@ fi
 number="$(jq -r .number <<<"$pull")"
 head="$(jq -r .head.sha <<<"$pull")"
 
-body=""
-for ((page = 1; ; page++)); do
-  comments="$(github "$repo/issues/$number/comments?per_page=100&page=$page")"
-  body="$(jq -r --arg marker "$MARKER" '[.[] | select(.body | startswith($marker)) | .body] | first // empty' \
-    <<<"$comments")"
-  [[ -n "$body" || "$(jq length <<<"$comments")" -lt 100 ]] && break
-done
+body="$(review_comment "$number" body)"
 if [[ -z "$body" ]]; then
   note "pull request #$number has no review comment"
   exit 0

@@ -16,7 +16,7 @@ SLOW=${SLOW:-2000}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-8000}
 SECONDS_EACH=${SECONDS_EACH:-20}
 NOFILE=20000 # LimitNOFILE of the host's unit
-BENCH=app-flood
+BENCH="app-flood"
 source bench/lib.sh
 read_host_jvm_flags
 need_wrk

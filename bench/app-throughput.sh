@@ -19,7 +19,7 @@ source bench/lib.sh
 read_host_jvm_flags
 need_wrk
 read -r -a EXTRA <<<"${EXTRA_JVM_FLAGS:-}"
-VENV="$HOME/.cache/hello-host/bench-venv"
+VENV="$(tool_cache)/bench-venv"
 if [[ ! -x "$VENV/bin/gunicorn" ]]; then
   echo "installing gunicorn into $VENV (Flask comes from the system Python)..."
   python3 -m venv --system-site-packages "$VENV"
@@ -51,7 +51,7 @@ wait_for_200() {
     fi 2>/dev/null
     [[ $status == *" 200 "* ]] && break
     ((SECONDS < deadline)) || die "127.0.0.1:$port did not answer 200 within 30 s"
-    read -t 0.005 -u "$pause" || true
+    read -r -t 0.005 -u "$pause" || true
   done
   exec {pause}<&-
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the benches: sourced after `cd` to the repository root, with BENCH set to the script's name.
 
 # Scratch space, and the processes to kill on the way out.
@@ -11,6 +12,10 @@ cleanup() {
 trap cleanup EXIT
 
 die() { echo "$BENCH: $*" >&2; exit 1; }
+
+# The tool cache the build manages, found the way ToolCache.defaultRoot() finds it: $HELLO_HOST_CACHE, else
+# $XDG_CACHE_HOME/hello-host, else ~/.cache/hello-host. Benches keep what they install there too.
+tool_cache() { echo "${HELLO_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello-host}"; }
 
 # The host's JVM flags into JVM_FLAGS, read from /etc/hello/hello.env of cloudformation/stack.yaml so a bench
 # measures exactly them; the unit adds its AOT cache (a file only the host builds, with JDK 25) on top, left out here.

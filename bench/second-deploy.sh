@@ -16,7 +16,7 @@ source bench/lib.sh
 MOTO_VERSION=$(sed -n 's|.*<moto.version>\(.*\)</moto.version>.*|\1|p' pom.xml)
 PY=python3
 if [[ "$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ]]; then
-  PY="${HELLO_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello-host}/moto-$MOTO_VERSION/bin/python"
+  PY="$(tool_cache)/moto-$MOTO_VERSION/bin/python"
   [[ -x "$PY" ]] || die "no moto $MOTO_VERSION; run ./mvnw deploy once to install it"
 fi
 
@@ -64,6 +64,6 @@ for run in $(seq "$RUNS"); do
   done
 done
 for i in "${!dirs[@]}"; do
-  # shellcheck disable=SC2086
-  echo "${labels[$i]}: median of $RUNS second deploys: $(median ${times[$i]}) s"
+  read -r -a each <<<"${times[$i]}"
+  echo "${labels[$i]}: median of $RUNS second deploys: $(median "${each[@]}") s"
 done

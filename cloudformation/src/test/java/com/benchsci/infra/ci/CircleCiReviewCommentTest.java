@@ -54,6 +54,8 @@ class CircleCiReviewCommentTest {
   private static final Path DIGESTS_SCRIPT = REPO.resolve(".circleci/reviewed-digests.sh");
   private static final String MERGE_SHA = "9f9f9f9";
   private static final String DIGEST = "hello-host=" + "ab".repeat(32);
+  /** When set, listing a pull request's comments is refused as GitHub refuses a token without that permission. */
+  private volatile boolean commentsRefused;
 
   @BeforeEach
   void startGitHub() throws IOException {
@@ -171,6 +173,31 @@ class CircleCiReviewCommentTest {
     assertThat(comments).isEmpty();
   }
 
+  @Test
+  void aRefusedCommentListingFailsThePostInsteadOfPostingASecondComment() throws Exception {
+    assertThat(post(review("| Add | WebServer | AWS::EC2::Instance |")).exitCode()).isZero();
+    commentsRefused = true;
+
+    Result second = post(review("| Modify | WebSecurityGroup | AWS::EC2::SecurityGroup |"));
+
+    assertThat(second.exitCode()).as(second.output()).isNotZero();
+    assertThat(second.output()).contains("post-review-comment.sh: GitHub refused GET", "Resource not accessible");
+    assertThat(ourComments()).hasSize(1);
+    assertThat(requests).filteredOn(r -> r.startsWith("POST")).hasSize(1);
+  }
+
+  @Test
+  void aRefusedCommentListingFailsTheDigestReadInsteadOfReadingNoReview() throws Exception {
+    assertThat(post(reviewWithDigests()).exitCode()).isZero();
+    commentsRefused = true;
+
+    Result read = readDigests();
+
+    assertThat(read.exitCode()).as(read.output()).isNotZero();
+    assertThat(read.output()).contains("reviewed-digests.sh: GitHub refused GET", "Resource not accessible")
+        .doesNotContain("has no review comment").doesNotContain(DIGEST);
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
 
   private List<Long> ourComments() {
@@ -242,6 +269,8 @@ class CircleCiReviewCommentTest {
         pull.putObject("head").put("sha", mergedPullHead);
       }
       respond(exchange, 200, pulls);
+    } else if (list.matches() && method.equals("GET") && commentsRefused) {
+      respond(exchange, 403, JSON.createObjectNode().put("message", "Resource not accessible by personal access token"));
     } else if (list.matches() && method.equals("GET")) {
       Map<String, String> query = query(uri);
       int perPage = Integer.parseInt(query.getOrDefault("per_page", "30"));

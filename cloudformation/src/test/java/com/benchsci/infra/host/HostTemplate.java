@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * What a template says about the host, evaluated with {@link StubIntrinsics}' stand-in values: the one resource with
  * {@code AWS::CloudFormation::Init} metadata, that metadata, its authentication names, and its UserData script.
  */
-record HostTemplate(String resource, Map<String, Object> init, Set<String> authentications, String userData) {
+public record HostTemplate(String resource, Map<String, Object> init, Set<String> authentications, String userData) {
 
-  static HostTemplate read(Path template) {
+  public static HostTemplate read(Path template) {
     return from(Template.load(template).tree(), template.toString());
   }
 

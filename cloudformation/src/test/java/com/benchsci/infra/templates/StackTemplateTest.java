@@ -95,7 +95,7 @@ class StackTemplateTest {
 
   @Test
   void aNewHostGenerationChangesTheInstancesNetworkInterfaceAndGenerationZeroNothing() {
-    // NetworkInterfaces of AWS::EC2::Instance is replace-only: a new generation is a new instance (README).
+    // NetworkInterfaces of AWS::EC2::Instance is replace-only: a new generation is a new instance (docs/operations.md).
     Node iface = ((SequenceNode) TemplateNode.at(STACK, "Resources", "WebServer", "Properties", "NetworkInterfaces"))
         .getValue().get(0);
     Node description = TemplateNode.child(iface, "Description");
