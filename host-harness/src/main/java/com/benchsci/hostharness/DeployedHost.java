@@ -34,7 +34,7 @@ public final class DeployedHost implements AutoCloseable {
   private final Path repo;
   private final Path work;
   private final TestNetwork network;
-  private NetworkEmulator emulator;
+  private Emulator emulator;
   private CloudFormationStandIn cloudFormation;
   private NspawnContainer host;
 
@@ -58,7 +58,7 @@ public final class DeployedHost implements AutoCloseable {
     }
     DeployedHost deployed = new DeployedHost(repo, work, TestNetwork.create());
     try {
-      deployed.emulator = NetworkEmulator.start(deployed.network, work.resolve("moto.log"));
+      deployed.emulator = Emulator.start(deployed.network.machineAddress(), work.resolve("moto.log"));
       deployed.cloudFormation = CloudFormationStandIn.start(deployed.network.machineAddress(),
           deployed.emulator.endpoint(), "us-east-1");
       CompletableFuture<Void> firstDeploy = CompletableFuture.runAsync(() -> deployed.deploy(jar));

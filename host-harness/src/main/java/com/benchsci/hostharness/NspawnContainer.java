@@ -230,6 +230,11 @@ public final class NspawnContainer implements Shell, AutoCloseable {
     }
   }
 
+  /** The overlay's directory (upper and work layers, mount point), deleted by {@link #close}. */
+  Path overlay() {
+    return dir;
+  }
+
   /** The container's PID 1 as this machine sees it. */
   public long leader() {
     return leader;

@@ -145,6 +145,11 @@ public final class TestNetwork implements AutoCloseable {
     return result;
   }
 
+  /** The machine's end of the veth pair. */
+  String link() {
+    return link;
+  }
+
   /** This machine's address on the link: services for the host listen here. */
   public String machineAddress() {
     return machineAddress;

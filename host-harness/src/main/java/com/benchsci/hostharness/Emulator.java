@@ -18,28 +18,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The AWS API emulator (moto, at the build's pinned version from the {@link ToolCache}) listening on a
- * {@link TestNetwork}'s machine address, where both this machine (the deployer, the test) and the host reach it. moto
- * picks its own free port ({@code -p 0}), read from its log. It dies with this JVM (parent-death signal).
+ * The AWS API emulator (moto, at the build's pinned version from the {@link ToolCache}) listening on an address of this
+ * machine: a {@link TestNetwork}'s machine address, where both this machine (the deployer, the test) and the host reach
+ * it, or loopback. moto picks its own free port ({@code -p 0}), read from its log. It dies with this JVM (parent-death
+ * signal).
  */
-public final class NetworkEmulator implements AutoCloseable {
+public final class Emulator implements AutoCloseable {
 
   private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
   private final Process process;
   private final URI endpoint;
 
-  private NetworkEmulator(Process process, URI endpoint) {
+  private Emulator(Process process, URI endpoint) {
     this.process = process;
     this.endpoint = endpoint;
   }
 
-  /** Starts moto on {@code network}'s machine address; its output goes to {@code log}. */
-  public static NetworkEmulator start(TestNetwork network, Path log) {
+  /** Starts moto on {@code address}; its output goes to {@code log}. */
+  public static Emulator start(String address, Path log) {
     List<String> command = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL"));
     command.addAll(ToolCache.standard().motoServer());
-    command.addAll(List.of("-H", network.machineAddress(), "-p", "0"));
-    Pattern listening = Pattern.compile("Running on http://" + Pattern.quote(network.machineAddress()) + ":(\\d+)");
+    command.addAll(List.of("-H", address, "-p", "0"));
+    Pattern listening = Pattern.compile("Running on http://" + Pattern.quote(address) + ":(\\d+)");
     Process process;
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
@@ -49,18 +50,18 @@ public final class NetworkEmulator implements AutoCloseable {
     }
     URI[] endpoint = {null};
     try {
-      NspawnContainer.awaitTrue("moto to listen on " + network.machineAddress() + " (log: " + log + ")", START_LIMIT,
+      NspawnContainer.awaitTrue("moto to listen on " + address + " (log: " + log + ")", START_LIMIT,
           () -> {
             if (!process.isAlive()) {
               throw new IllegalStateException("moto exited with " + process.exitValue() + "; see " + log);
             }
             if (endpoint[0] == null) {
               Matcher m = listening.matcher(read(log));
-              endpoint[0] = m.find() ? URI.create("http://" + network.machineAddress() + ":" + m.group(1)) : null;
+              endpoint[0] = m.find() ? URI.create("http://" + address + ":" + m.group(1)) : null;
             }
             return endpoint[0] != null && answers(endpoint[0]);
           });
-      return new NetworkEmulator(process, endpoint[0]);
+      return new Emulator(process, endpoint[0]);
     } catch (RuntimeException | Error e) {
       process.destroyForcibly();
       throw e;
