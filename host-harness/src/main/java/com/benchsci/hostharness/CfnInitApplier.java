@@ -133,8 +133,10 @@ public final class CfnInitApplier {
   }
 
   /**
-   * A source must be an S3 object whose bucket the file's authentication covers: cfn-init signs a request only for
-   * the buckets its S3 authentication lists, and the private artifact bucket refuses an unsigned one.
+   * A source must be an S3 object that cfn-init downloads signed: with the S3 authentication the file names
+   * (aws-cfn-bootstrap's AuthenticationConfig.get_auth), or, when it names none, with the authentication whose
+   * {@code buckets} list the object's bucket. Anything else goes unsigned, and the private artifact bucket refuses it.
+   * A name the Authentication does not define is refused too: cfn-init would fall back to the buckets rule silently.
    */
   private void validateSource(String source, Object authenticationName, String where) {
     ArtifactSource.S3Location location = ArtifactSource.S3Location.parse(source);
@@ -143,19 +145,25 @@ public final class CfnInitApplier {
           + "<key>) is exercised");
     }
     String authWhere = resource + ".Metadata.AWS::CloudFormation::Authentication";
-    if (authenticationName == null || !authentication.containsKey(String.valueOf(authenticationName))) {
-      throw refused(where, "authentication " + authenticationName + ", which " + authWhere + " does not define (the"
-          + " private bucket would refuse the unsigned request)");
+    authentication.forEach((name, auth) -> {
+      Map<String, Object> fields = map(auth, authWhere + "." + name);
+      requireOnly(fields, AUTHENTICATION_KEYS, authWhere + "." + name, "(only S3 with an instance role is exercised)");
+      if (!"S3".equals(fields.get("type")) || !(fields.get("roleName") instanceof String)) {
+        throw refused(authWhere + "." + name, "an authentication that is not type S3 with a roleName");
+      }
+    });
+    if (authenticationName != null) {
+      if (!authentication.containsKey(String.valueOf(authenticationName))) {
+        throw refused(where, "authentication " + authenticationName + ", which " + authWhere + " does not define");
+      }
+      return;
     }
-    String name = String.valueOf(authenticationName);
-    Map<String, Object> auth = map(authentication.get(name), authWhere + "." + name);
-    requireOnly(auth, AUTHENTICATION_KEYS, authWhere + "." + name, "(only S3 with an instance role is exercised)");
-    if (!"S3".equals(auth.get("type")) || !(auth.get("roleName") instanceof String)) {
-      throw refused(authWhere + "." + name, "an authentication that is not type S3 with a roleName");
-    }
-    if (!list(auth.getOrDefault("buckets", List.of()), authWhere + "." + name + ".buckets").contains(location.bucket())) {
-      throw refused(where, "source in bucket " + location.bucket() + ", which " + authWhere + "." + name
-          + ".buckets does not list (cfn-init would send the request unsigned and the bucket would refuse it)");
+    boolean listed = authentication.entrySet().stream().anyMatch(e -> list(map(e.getValue(), authWhere + "."
+        + e.getKey()).getOrDefault("buckets", List.of()), authWhere + "." + e.getKey() + ".buckets")
+        .contains(location.bucket()));
+    if (!listed) {
+      throw refused(where, "a source in bucket " + location.bucket() + " with no authentication that names or lists it"
+          + " (cfn-init would download it unsigned, and a private bucket refuses that)");
     }
   }
 

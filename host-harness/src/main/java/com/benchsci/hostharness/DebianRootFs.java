@@ -49,8 +49,11 @@ public final class DebianRootFs {
 
   private DebianRootFs() {}
 
-  /** Why this machine cannot boot a container, or null when it can (after installing missing host tools). */
-  public static String whyUnsupported() {
+  /**
+   * Why this machine cannot boot a container, or null when it can (after installing missing host tools). One caller
+   * at a time: host test classes may run side by side.
+   */
+  public static synchronized String whyUnsupported() {
     if (!"0".equals(Cmd.run(Duration.ofSeconds(10), List.of("id", "-u")).out().strip())) {
       return "not running as root (systemd-nspawn and debootstrap need root)";
     }
@@ -80,8 +83,11 @@ public final class DebianRootFs {
             + KEYRING)).ok();
   }
 
-  /** The cached root file system, built first when there is none for the current recipe. */
-  public static Path cached() {
+  /**
+   * The cached root file system, built first when there is none for the current recipe. Synchronized as well as
+   * file-locked: the file lock keeps other processes out, and a JVM may not take it twice.
+   */
+  public static synchronized Path cached() {
     Path dir = ToolCache.defaultRoot().resolve("rootfs");
     Path rootfs = dir.resolve(SUITE + "-" + stamp());
     if (Files.isDirectory(rootfs)) {

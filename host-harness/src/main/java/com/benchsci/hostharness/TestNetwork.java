@@ -86,8 +86,11 @@ public final class TestNetwork implements AutoCloseable {
     }
   }
 
-  /** Takes a free /30 under the machine-wide lock and gives this machine's end its address there. */
-  private static TestNetwork withAddresses(Process holder, String link) {
+  /**
+   * Takes a free /30 under the machine-wide lock and gives this machine's end its address there (synchronized too: a
+   * JVM may not take the file lock twice).
+   */
+  private static synchronized TestNetwork withAddresses(Process holder, String link) {
     try {
       Files.createDirectories(LOCK.getParent());
       try (FileChannel channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -75,16 +75,22 @@ class CfnInitApplierTest {
   }
 
   @Test
-  void refusesASourceItsAuthenticationDoesNotCover() {
-    Map<String, Object> other = Map.of("files", Map.of(dir + "/app.jar", Map.of(
+  void aSourceIsSignedByTheAuthenticationItNamesOrByTheOneListingItsBucketElseRefused() {
+    Map<String, Object> named = Map.of("files", Map.of(dir + "/app.jar", Map.of(
         "source", "https://other-bucket.s3.us-east-1.amazonaws.com/app.jar", "authentication", "ArtifactAccess")));
-    Map<String, Object> unsigned = Map.of("files", Map.of(dir + "/app.jar", Map.of("source", SOURCE)));
+    Map<String, Object> listed = Map.of("files", Map.of(dir + "/app.jar", Map.of("source", SOURCE)));
+    Map<String, Object> unsigned = Map.of("files", Map.of(dir + "/app.jar", Map.of(
+        "source", "https://other-bucket.s3.us-east-1.amazonaws.com/app.jar")));
+    Map<String, Object> undefined = Map.of("files", Map.of(dir + "/app.jar", Map.of(
+        "source", SOURCE, "authentication", "Typo")));
     Map<String, Object> notS3 = Map.of("files", Map.of(dir + "/app.jar", Map.of(
         "source", "https://example.com/app.jar", "authentication", "ArtifactAccess")));
 
-    assertThatThrownBy(() -> applier(other)).hasMessageContaining("source in bucket other-bucket, which")
-        .hasMessageContaining("ArtifactAccess.buckets does not list");
-    assertThatThrownBy(() -> applier(unsigned)).hasMessageContaining("refused authentication null");
+    applier(named);
+    applier(listed);
+    assertThatThrownBy(() -> applier(unsigned)).hasMessageContaining("a source in bucket other-bucket with no"
+        + " authentication that names or lists it");
+    assertThatThrownBy(() -> applier(undefined)).hasMessageContaining("refused authentication Typo, which");
     assertThatThrownBy(() -> applier(notS3)).hasMessageContaining("only an S3 object URL");
   }
 

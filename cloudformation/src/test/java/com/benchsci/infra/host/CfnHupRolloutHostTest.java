@@ -109,6 +109,8 @@ class CfnHupRolloutHostTest {
   @Execution(ExecutionMode.SAME_THREAD)
   void aNewJarDeployedToTheStackRollsOutThroughCfnHupWithNoFailedRequest() {
     String before = deployed.cloudFormation().metadata(DeployedHost.STACK, RESOURCE);
+    String servingBefore = servingSlot();
+    int logBefore = cfnHupLog().length();
     Path v2 = BootedHost.variantOf(v1, "rollout-v2");
     deployed.deploy(v2);
     // The host's clock and time zone, as in cfn-hup's log.
@@ -122,20 +124,18 @@ class CfnHupRolloutHostTest {
     // hello-rollout switches slots (it first copies the jar and trains the new slot's AOT cache).
     String ran = "Running action for " + HOOK;
     NspawnContainer.awaitTrue("cfn-hup to run " + HOOK + " within its interval after the deploy",
-        INTERVAL.plus(CHECK_SLACK), () -> cfnHupLog().contains(ran));
-    String servingBefore = servingSlot();
+        INTERVAL.plus(CHECK_SLACK), () -> cfnHupLog().substring(logBefore).contains(ran));
     WrkLoad.Counts[] counts;
     try (WrkLoad keepAlive = WrkLoad.start(host, "http://127.0.0.1/", 16);
         WrkLoad close = WrkLoad.start(host, "http://127.0.0.1/", 4, "Connection: close")) {
       assertThat(activeSlots()).as("the load must start before hello-rollout starts the new slot")
           .containsExactly(servingBefore);
       NspawnContainer.awaitTrue("the hook's rollout to serve the new jar from one slot", Duration.ofMinutes(3),
-          () -> activeSlots().size() == 1 && !activeSlots().contains(servingBefore)
-              && hookStored(after));
+          () -> activeSlots().size() == 1 && !activeSlots().contains(servingBefore) && hookStored(after));
       counts = new WrkLoad.Counts[] {keepAlive.stop(), close.stop()};
     }
 
-    String log = cfnHupLog();
+    String log = cfnHupLog().substring(logBefore);
     LocalDateTime noticed = timeOf(log, "Data has changed from previous state; action for " + HOOK + " will be run");
     System.out.printf("[cfn-hup-rollout] cfn-hup noticed the new metadata %.1f s after the deploy ended%n",
         Duration.between(deployedAt, noticed).toMillis() / 1000.0);

@@ -51,11 +51,10 @@ class HostBootRefusalTest {
           file.remove("content");
           file.put("source", "https://example.com/other.jar");
         }),
-        refused("does not list", init -> {
-          Map<String, Object> file = file(init);
-          file.remove("content");
-          file.put("source", "https://another-bucket.s3.us-east-1.amazonaws.com/app.jar");
-          file.put("authentication", "ArtifactAccess");
+        refused("no authentication that names or lists it", init -> {
+          Map<String, Object> jar = section(section(config(init), "files"), "/opt/hello/vertx-app.jar");
+          jar.remove("authentication");
+          jar.put("source", "https://another-bucket.s3.us-east-1.amazonaws.com/app.jar");
         }),
         refused("cwd", init -> command(init).put("cwd", "/tmp")),
         refused("nginx", init -> section(section(config(init), "packages"), "yum").put("nginx", List.of())),
