@@ -134,6 +134,17 @@ class CfnHupStandInTest {
   }
 
   @Test
+  void anApiErrorIsLoggedAndTheCheckGoesOn() throws IOException {
+    write("/etc/cfn/cfn-hup.conf", "[main]\nstack=no-such-stack\n");
+
+    assertThat(check()).isZero();
+
+    assertThat(log()).contains("[ERROR] Exception caught while running hook app: DescribeStackResource of Thing in"
+        + " no-such-stack").contains("400 ValidationError");
+    assertThat(actions()).isEmpty();
+  }
+
+  @Test
   void runasRunsTheActionThroughSu() throws IOException {
     hook("post.add", "runas=root\n");
 
