@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,10 @@ class CfnInitApplierTest {
   private static final Map<String, Object> AUTHENTICATION = Map.of("ArtifactAccess",
       Map.of("type", "S3", "roleName", "InstanceRole", "buckets", List.of("artifacts-1")));
 
+  /** The files belong to whoever runs the test: chown to another user needs root, which a CI container lacks. */
+  private static final String USER = System.getProperty("user.name");
+  private static final String GROUP = Cmd.run(Duration.ofSeconds(10), List.of("id", "-gn")).out().strip();
+
   @TempDir
   Path dir;
   private Path artifact;
@@ -34,8 +39,9 @@ class CfnInitApplierTest {
   void writesFilesAndRunsCommandsInNameOrderSkippingThoseWhoseTestFails() throws IOException {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("files", Map.of(
-        dir + "/etc/app.conf", Map.of("content", "a=1\n", "mode", "000640", "owner", "root", "group", "root"),
-        dir + "/opt/app.jar", Map.of("source", SOURCE, "authentication", "ArtifactAccess", "mode", "000644")));
+        dir + "/etc/app.conf", Map.of("content", "a=1\n", "mode", "000640", "owner", USER, "group", GROUP),
+        dir + "/opt/app.jar", Map.of("source", SOURCE, "authentication", "ArtifactAccess", "mode", "000644",
+            "owner", USER, "group", GROUP)));
     config.put("commands", Map.of(
         "01-second", Map.of("command", "echo second >> " + dir + "/order"),
         "00-first", Map.of("command", "echo first >> " + dir + "/order"),
