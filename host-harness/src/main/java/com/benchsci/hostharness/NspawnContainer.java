@@ -164,14 +164,19 @@ public final class NspawnContainer implements Shell, AutoCloseable {
     String mount = "mount -t overlay overlay -o lowerdir=" + lower + ",upperdir=" + dir.resolve("upper")
         + ",workdir=" + dir.resolve("work") + " " + dir.resolve("root");
     List<String> nspawn = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL"));
+    String network = " --private-network";
     if (spec.network() != null) {
-      // Without a network option nspawn keeps the namespace it runs in: the test network's.
-      nspawn.addAll(List.of("nsenter", "--net=" + spec.network().namespace(), "--"));
+      // Without a network option nspawn keeps the namespace it runs in: the test network's, which belongs to this
+      // container alone. nspawn then leaves /proc/sys read-only as for a shared network, so sysctl (stack.yaml's
+      // net.ipv4.tcp_migrate_req) would fail silently; SYSTEMD_NSPAWN_API_VFS_WRITABLE=network (systemd's
+      // ENVIRONMENT.md) leaves /proc/sys/net writable, as on the instance and under --private-network.
+      nspawn.addAll(List.of("nsenter", "--net=" + spec.network().namespace(), "--", "env",
+          "SYSTEMD_NSPAWN_API_VFS_WRITABLE=network"));
+      network = "";
     }
     nspawn.addAll(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--",
         "sh", "-c", mount + " && exec systemd-nspawn --quiet -D " + dir.resolve("root") + " -b --register=no"
-            + " --keep-unit" + (spec.network() == null ? " --private-network" : "") + " --console=pipe --machine="
-            + spec.name()));
+            + " --keep-unit" + network + " --console=pipe --machine=" + spec.name()));
     List<String> command = memory == null ? nspawn : memory.wrap(nspawn);
     try {
       launcher = new ProcessBuilder(command)

@@ -163,7 +163,7 @@ public final class TestNetwork implements AutoCloseable {
     return hostAddress;
   }
 
-  /** The namespace, for {@code nsenter --net=} and {@code systemd-nspawn --network-namespace-path=}. */
+  /** The namespace, for {@code nsenter --net=}. */
   public Path namespace() {
     return Path.of("/proc/" + holder.pid() + "/ns/net");
   }

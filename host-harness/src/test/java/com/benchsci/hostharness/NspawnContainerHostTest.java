@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A container on a test network, as the host tests boot one: it boots under a real systemd, has the files placed in
- * it, reaches a server of this machine at the network's machine address, and leaves nothing behind when closed (no
- * PID 1, no overlay, no veth). Needs root and systemd-nspawn; aborts loudly elsewhere.
+ * it, may set its network's sysctls, reaches a server of this machine at the network's machine address, and leaves
+ * nothing behind when closed (no PID 1, no overlay, no veth). Needs root and systemd-nspawn; aborts loudly elsewhere.
  */
 @Tag("host")
 class NspawnContainerHostTest {
@@ -55,6 +55,10 @@ class NspawnContainerHostTest {
         assertThat(host.exec(STEP, "stat", "-c", "%a %U", "/etc/placed.conf").out().strip()).isEqualTo("640 root");
         assertThat(host.exec(STEP, "cat", "/etc/placed.conf", "/opt/tree/sub/copied.txt").out())
             .isEqualTo("placed\na copied tree");
+        // Its network is its own: the net sysctls the instance sets (hello-rollout's accept-queue hand-over) work.
+        Cmd.Result sysctl = host.sh(STEP, "echo 1 > /proc/sys/net/ipv4/tcp_migrate_req"
+            + " && cat /proc/sys/net/ipv4/tcp_migrate_req");
+        assertThat(sysctl.out().strip()).as(sysctl.describe()).isEqualTo("1");
         Cmd.Result get = host.exec(STEP, "curl", "--silent", "--show-error", "--max-time", "5",
             "http://" + network.machineAddress() + ":" + server.getAddress().getPort() + "/");
         assertThat(get.out()).as(get.describe()).isEqualTo("from the machine");

@@ -102,6 +102,9 @@ class CfnHupRolloutHostTest {
   void theHostBootedFromTheDeployedStackServesTheDeployedJar() {
     assertThat(servedJarSha256()).as("the jar the host serves after its UserData ran cfn-init%n%s", diagnostics())
         .isEqualTo(BootedHost.sha256(v1));
+    // The accept-queue hand-over the rollout relies on (stack.yaml's 90-hello.conf, applied by cfn-init).
+    assertThat(host.exec(CHECK_TIMEOUT, "cat", "/proc/sys/net/ipv4/tcp_migrate_req").out().strip())
+        .as("net.ipv4.tcp_migrate_req on the host").isEqualTo("1");
   }
 
   @Test
@@ -246,9 +249,10 @@ class CfnHupRolloutHostTest {
   private String diagnostics() {
     return cfnHupStatus() + "--- /var/log/cfn-init.log (last 40) ---\n"
         + host.exec(CHECK_TIMEOUT, "tail", "-n", "40", "/var/log/cfn-init.log").out()
-        + "--- journalctl -u hello@a -u hello@b -t hello-rollout (last 40) ---\n"
-        + host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-n", "40", "-u", "hello@a", "-u", "hello@b", "-t",
-            "hello-rollout").out();
+        + "--- journalctl -u hello@a -u hello@b (last 40) ---\n"
+        + host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-n", "40", "-u", "hello@a", "-u", "hello@b").out()
+        + "--- journalctl -t hello-rollout (last 20) ---\n"
+        + host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-n", "20", "-t", "hello-rollout").out();
   }
 
   private static JsonNode json(String text) {
