@@ -1,8 +1,13 @@
 package com.benchsci.infra.host;
 
-import com.benchsci.deployer.template.Template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.benchsci.deployer.template.Template;
+import com.benchsci.hostharness.ArtifactSource;
+import com.benchsci.hostharness.CfnInitApplier;
+import com.benchsci.hostharness.HostTemplate;
+import com.benchsci.hostharness.Intrinsics;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,8 +20,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The host boot test only proves what its cfn-init applier really does, so the applier must accept stack.yaml's own
- * metadata and refuse any cfn-init feature it does not implement. Runs anywhere (no container).
+ * The host tests only prove what the harness's cfn-init applier really does, so the applier must accept stack.yaml's
+ * own metadata and refuse any cfn-init feature it does not implement. Runs anywhere (no container).
  */
 class HostBootRefusalTest {
 
@@ -27,7 +32,7 @@ class HostBootRefusalTest {
   void acceptsTheTemplatesOwnMetadataAndFindsTheHealthCheck() {
     HostTemplate host = HostTemplate.read(STACK);
 
-    new CfnInitApplier(host.resource(), host.init(), host.authentications(), JAR);
+    CfnInitApplier.of(host, ArtifactSource.file(JAR));
 
     assertThat(host.healthCheck()).as("the UserData's check between cfn-init and cfn-signal")
         .contains("http://127.0.0.1/", "Hello World from BenchSci!")
@@ -41,10 +46,15 @@ class HostBootRefusalTest {
         refused("users", init -> config(init).put("users", Map.of("hello", Map.of("homeDir", "/opt/hello")))),
         refused("sources", init -> config(init).put("sources", Map.of("/opt/x", "https://example.com/x.tgz"))),
         refused("encoding", init -> file(init).put("encoding", "base64")),
-        refused("only the app jar", init -> {
+        refused("only an S3 object URL", init -> {
           Map<String, Object> file = file(init);
           file.remove("content");
           file.put("source", "https://example.com/other.jar");
+        }),
+        refused("no authentication that names or lists it", init -> {
+          Map<String, Object> jar = section(section(config(init), "files"), "/opt/hello/vertx-app.jar");
+          jar.remove("authentication");
+          jar.put("source", "https://another-bucket.s3.us-east-1.amazonaws.com/app.jar");
         }),
         refused("cwd", init -> command(init).put("cwd", "/tmp")),
         refused("nginx", init -> section(section(config(init), "packages"), "yum").put("nginx", List.of())),
@@ -52,19 +62,19 @@ class HostBootRefusalTest {
         refused("sysvinit", init -> section(config(init), "services").put("sysvinit", Map.of())),
         refused("does not write", init -> section(section(section(config(init), "services"), "systemd"), "cfn-hup")
             .put("files", List.of("/etc/not-written.conf"))),
-        refused("Fn::If", init -> file(init).put("content", Map.of("Fn::If", List.of("IsArm64", "a", "b")))));
+        refused("Fn::ImportValue", init -> file(init).put("content", Map.of("Fn::ImportValue", "an-export"))));
   }
 
   @ParameterizedTest(name = "refuses {0}")
   @MethodSource("unimplementedFeatures")
   void refusesWhatItDoesNotImplement(String feature, Consumer<Map<String, Object>> change) {
     Map<String, Object> parsed = Template.load(STACK).tree();
-    String id = HostTemplate.from(parsed, "stack.yaml").resource();
+    String id = HostTemplate.from(parsed, "stack.yaml", Intrinsics.stub(parsed)).resource();
     change.accept(section(section(section(section(parsed, "Resources"), id), "Metadata"), "AWS::CloudFormation::Init"));
 
     assertThatThrownBy(() -> {
-      HostTemplate host = HostTemplate.from(parsed, "stack.yaml");
-      new CfnInitApplier(host.resource(), host.init(), host.authentications(), JAR);
+      HostTemplate host = HostTemplate.from(parsed, "stack.yaml", Intrinsics.stub(parsed));
+      CfnInitApplier.of(host, ArtifactSource.file(JAR));
     }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(feature);
   }
 

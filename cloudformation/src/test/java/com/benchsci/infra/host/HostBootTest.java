@@ -3,20 +3,23 @@ package com.benchsci.infra.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.benchsci.hostharness.BootedHost;
+import com.benchsci.hostharness.CfnInitApplier;
+import com.benchsci.hostharness.Cmd;
+import com.benchsci.hostharness.Intrinsics;
+import com.benchsci.hostharness.NspawnContainer;
+import com.benchsci.hostharness.WrkLoad;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -31,9 +34,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Differences from the real host, on purpose and only these: Debian instead of Amazon Linux 2023, Debian's OpenJDK
  * 25 instead of Corretto 25 (see {@link CfnInitApplier#DEBIAN_PACKAGES}), cfn-hup not running (AWS's agent: a rollout
- * here is the cfn-init run its hook would start), stand-in values for the pseudo parameters and the deployer's
- * parameters ({@link StubIntrinsics}), and the jar copied from vertx-app/target instead of fetched from S3.
+ * here is the cfn-init run its hook would start; {@link CfnHupRolloutHostTest} takes the whole path through cfn-hup),
+ * stand-in values for the pseudo parameters and the deployer's parameters ({@link Intrinsics#stub}), and the jar
+ * copied from vertx-app/target instead of fetched from S3.
  */
+@Tag("host")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostBootTest {
@@ -161,7 +166,7 @@ class HostBootTest {
     String after = servingSlot();
     assertThat(after).as("the other slot should serve after the rollout%n%s", diagnostics()).isNotEqualTo(before);
     assertThat(sha256Inside("/opt/hello/" + after + "/vertx-app.jar")).as("the jar slot %s runs", after)
-        .isEqualTo(sha256(next));
+        .isEqualTo(BootedHost.sha256(next));
     assertThat(host.exec(CHECK_TIMEOUT, "systemctl", "is-active", unit(before)).out().strip())
         .as("the old slot %s should be drained and stopped", before).isEqualTo("inactive");
     assertOneSlotServes("after the rollout");
@@ -334,16 +339,6 @@ class HostBootTest {
 
   private String sha256Inside(String path) {
     return host.exec(CHECK_TIMEOUT, "sha256sum", path).out().split(" ")[0];
-  }
-
-  private static String sha256(Path file) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static double seconds(long since) {

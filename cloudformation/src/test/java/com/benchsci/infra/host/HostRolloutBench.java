@@ -2,6 +2,10 @@ package com.benchsci.infra.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.hostharness.BootedHost;
+import com.benchsci.hostharness.Cmd;
+import com.benchsci.hostharness.NspawnContainer;
+import com.benchsci.hostharness.WrkLoad;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.benchsci.infra.host;
+package com.benchsci.hostharness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package com.benchsci.infra.host;
+package com.benchsci.hostharness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,16 +10,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a host command to completion under a deadline and keeps what it printed, for assertions and failure messages. */
-final class Cmd {
+public final class Cmd {
 
   /** What a finished command returned. */
-  record Result(List<String> command, int exit, String out, String err) {
-    boolean ok() {
+  public record Result(List<String> command, int exit, String out, String err) {
+    public boolean ok() {
       return exit == 0;
     }
 
     /** The command, its exit code and its output, for a failure message. */
-    String describe() {
+    public String describe() {
       return String.join(" ", command) + " -> exit " + exit
           + (out.isBlank() ? "" : "\n--- stdout ---\n" + out.strip())
           + (err.isBlank() ? "" : "\n--- stderr ---\n" + err.strip());
@@ -28,7 +28,7 @@ final class Cmd {
 
   private Cmd() {}
 
-  static Result run(Duration timeout, List<String> command) {
+  public static Result run(Duration timeout, List<String> command) {
     return run(timeout, null, command);
   }
 
@@ -36,7 +36,7 @@ final class Cmd {
    * Runs {@code command} with {@code stdin} (a file, or nothing) as its input. Output goes to temporary files rather
    * than pipes, so a chatty command can never block on a full pipe while we wait for it.
    */
-  static Result run(Duration timeout, Path stdin, List<String> command) {
+  public static Result run(Duration timeout, Path stdin, List<String> command) {
     Path out = null;
     Path err = null;
     try {
@@ -67,7 +67,7 @@ final class Cmd {
    * Runs a long command and prints each line it writes as it comes, prefixed, so a wait of minutes shows progress.
    * Fails with the last lines of output when the command fails or outlives {@code timeout}.
    */
-  static void runShowingProgress(String prefix, Duration timeout, List<String> command) {
+  public static void runShowingProgress(String prefix, Duration timeout, List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.environment().put("LC_ALL", "C");

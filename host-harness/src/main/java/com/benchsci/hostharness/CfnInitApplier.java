@@ -1,4 +1,4 @@
-package com.benchsci.infra.host;
+package com.benchsci.hostharness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,16 +13,18 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Applies a resource's {@code AWS::CloudFormation::Init} metadata to a booted container the way cfn-init does on the
- * instance (the real cfn-init needs Amazon Linux and the CloudFormation API, so it cannot run here): the single
- * {@code config} key, its sections in cfn-init's order (packages, files, commands, services), with the same systemctl
- * calls cfn-init makes for services (aws-cfn-bootstrap's systemd tool).
+ * Applies a resource's {@code AWS::CloudFormation::Init} metadata to a host the way cfn-init does on the instance (the
+ * real cfn-init comes only from Amazon, so it cannot run here): the single {@code config} key, its sections in
+ * cfn-init's order (packages, files, commands, services), with the same systemctl calls cfn-init makes for services
+ * (aws-cfn-bootstrap's systemd tool). It runs from this machine into a container, or inside the container as the
+ * body of the cfn-init stand-in ({@link com.benchsci.hostharness.standin.CfnInitStandIn}); a {@link Shell} is the
+ * difference.
  *
  * <p>It implements exactly the keys the template uses and refuses every other one before applying anything, so the
- * template can never rely on a cfn-init feature this test does not exercise. Where Debian differs from Amazon Linux
- * 2023 it says so: {@link #DEBIAN_PACKAGES} and {@link #AWS_AGENT_SERVICES}.
+ * template can never rely on a cfn-init feature this harness does not exercise. Where Debian differs from Amazon
+ * Linux 2023 it says so: {@link #DEBIAN_PACKAGES} and {@link #AWS_AGENT_SERVICES}.
  */
-final class CfnInitApplier {
+public final class CfnInitApplier {
 
   /**
    * The template's yum packages and what stands in for them in the Debian root file system (installed there by
@@ -31,15 +33,17 @@ final class CfnInitApplier {
    * test proves the unit's flags, the AOT cache workflow and the rollout on Java 25, not on Corretto itself; an AOT
    * cache is tied to the one JVM build that made it, which is why the host trains it with its own JVM.
    */
-  static final Map<String, String> DEBIAN_PACKAGES = Map.of(
+  public static final Map<String, String> DEBIAN_PACKAGES = Map.of(
       "java-25-amazon-corretto-headless", "openjdk-25-jre-headless",
       "openssl", "openssl",
       "util-linux", "util-linux");
   /**
-   * Services whose program ships with aws-cfn-bootstrap (preinstalled on Amazon Linux 2023, absent from Debian): their
-   * unit files are still written, but they are neither enabled nor started here.
+   * Services whose program ships with aws-cfn-bootstrap (preinstalled on Amazon Linux 2023, absent from Debian): on a
+   * host without the harness's stand-ins ({@link com.benchsci.hostharness.standin.StandIns}) their unit files are
+   * still written, but they are neither enabled nor started; with the stand-ins installed they are managed like any
+   * other service.
    */
-  static final Set<String> AWS_AGENT_SERVICES = Set.of("cfn-hup");
+  public static final Set<String> AWS_AGENT_SERVICES = Set.of("cfn-hup");
 
   private static final Set<String> INIT_KEYS = Set.of("config");
   private static final Set<String> CONFIG_KEYS = Set.of("packages", "files", "commands", "services");
@@ -48,27 +52,34 @@ final class CfnInitApplier {
   private static final Set<String> COMMAND_KEYS = Set.of("command", "test");
   private static final Set<String> SERVICE_MANAGERS = Set.of("systemd");
   private static final Set<String> SERVICE_KEYS = Set.of("enabled", "ensureRunning", "files", "packages");
+  private static final Set<String> AUTHENTICATION_KEYS = Set.of("type", "roleName", "buckets");
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
 
   private final String resource;
   private final Map<String, Object> config;
-  private final Set<String> authentications;
-  private final Path jar;
+  private final Map<String, Object> authentication;
+  private final ArtifactSource artifacts;
 
   /**
    * @param resource the logical id whose metadata this is (for messages)
    * @param init the evaluated {@code AWS::CloudFormation::Init} value
-   * @param authentications the names in the resource's {@code AWS::CloudFormation::Authentication}
-   * @param jar the jar this build produced: it stands in for the file whose source is the artifact in the bucket
+   * @param authentication the evaluated {@code AWS::CloudFormation::Authentication} value (empty when none)
+   * @param artifacts where the files with a {@code source} come from
    */
-  CfnInitApplier(String resource, Map<String, Object> init, Set<String> authentications, Path jar) {
+  public CfnInitApplier(String resource, Map<String, Object> init, Map<String, Object> authentication,
+      ArtifactSource artifacts) {
     this.resource = resource;
-    this.authentications = authentications;
-    this.jar = jar;
+    this.authentication = authentication;
+    this.artifacts = artifacts;
     String where = resource + ".Metadata.AWS::CloudFormation::Init";
     requireOnly(init, INIT_KEYS, where, "(configSets are not exercised: use the single config key)");
     this.config = map(init.get("config"), where + ".config");
     validate(where + ".config");
+  }
+
+  /** The host template's own metadata, its file sources from {@code artifacts}. */
+  public static CfnInitApplier of(HostTemplate template, ArtifactSource artifacts) {
+    return new CfnInitApplier(template.resource(), template.init(), template.authentication(), artifacts);
   }
 
   // ---- validation: the whole config is checked before anything is applied ----
@@ -113,16 +124,46 @@ final class CfnInitApplier {
     if (file.containsKey("content") && !(file.get("content") instanceof String)) {
       throw refused(where, "content that is not a string (JSON content is not exercised)");
     }
-    if (file.containsKey("source") && !isArtifact(String.valueOf(file.get("source")))) {
-      throw refused(where, "source " + file.get("source") + ": only the app jar (ArtifactKey in ArtifactBucket) can be"
-          + " provided here");
-    }
-    if (file.containsKey("authentication") && !authentications.contains(String.valueOf(file.get("authentication")))) {
-      throw refused(where, "authentication " + file.get("authentication") + ", which "
-          + resource + ".Metadata.AWS::CloudFormation::Authentication does not define");
+    if (file.containsKey("source")) {
+      validateSource(String.valueOf(file.get("source")), file.get("authentication"), where);
     }
     if (!String.valueOf(file.getOrDefault("mode", "000644")).matches("000[0-7]{3}")) {
       throw refused(where, "mode " + file.get("mode") + " (expected a quoted regular file mode like \"000644\")");
+    }
+  }
+
+  /**
+   * A source must be an S3 object that cfn-init downloads signed: with the S3 authentication the file names
+   * (aws-cfn-bootstrap's AuthenticationConfig.get_auth), or, when it names none, with the authentication whose
+   * {@code buckets} list the object's bucket. Anything else goes unsigned, and the private artifact bucket refuses it.
+   * A name the Authentication does not define is refused too: cfn-init would fall back to the buckets rule silently.
+   */
+  private void validateSource(String source, Object authenticationName, String where) {
+    ArtifactSource.S3Location location = ArtifactSource.S3Location.parse(source);
+    if (location == null) {
+      throw refused(where, "source " + source + ": only an S3 object URL (https://<bucket>.s3.<region>.amazonaws.com/"
+          + "<key>) is exercised");
+    }
+    String authWhere = resource + ".Metadata.AWS::CloudFormation::Authentication";
+    authentication.forEach((name, auth) -> {
+      Map<String, Object> fields = map(auth, authWhere + "." + name);
+      requireOnly(fields, AUTHENTICATION_KEYS, authWhere + "." + name, "(only S3 with an instance role is exercised)");
+      if (!"S3".equals(fields.get("type")) || !(fields.get("roleName") instanceof String)) {
+        throw refused(authWhere + "." + name, "an authentication that is not type S3 with a roleName");
+      }
+    });
+    if (authenticationName != null) {
+      if (!authentication.containsKey(String.valueOf(authenticationName))) {
+        throw refused(where, "authentication " + authenticationName + ", which " + authWhere + " does not define");
+      }
+      return;
+    }
+    boolean listed = authentication.entrySet().stream().anyMatch(e -> list(map(e.getValue(), authWhere + "."
+        + e.getKey()).getOrDefault("buckets", List.of()), authWhere + "." + e.getKey() + ".buckets")
+        .contains(location.bucket()));
+    if (!listed) {
+      throw refused(where, "a source in bucket " + location.bucket() + " with no authentication that names or lists it"
+          + " (cfn-init would download it unsigned, and a private bucket refuses that)");
     }
   }
 
@@ -150,8 +191,8 @@ final class CfnInitApplier {
 
   // ---- applying, in cfn-init's order ----
 
-  /** Applies the config inside {@code host}; fails on the first step that fails, naming it. */
-  void applyTo(NspawnContainer host) {
+  /** Applies the config on {@code host}; fails on the first step that fails, naming it. */
+  public void applyTo(Shell host) {
     section("packages").forEach((manager, names) -> map(names, manager).keySet().forEach(name -> {
       String debian = DEBIAN_PACKAGES.get(name);
       say("packages.%s.%s: Debian stand-in %s (preinstalled in the root file system)", manager, name, debian);
@@ -171,19 +212,19 @@ final class CfnInitApplier {
         applyService(host, name, map(service, name), written));
   }
 
-  private void writeFile(NspawnContainer host, String path, Map<String, Object> file) {
+  private void writeFile(Shell host, String path, Map<String, Object> file) {
     String mode = String.valueOf(file.getOrDefault("mode", "000644")).substring(3);
     String owner = String.valueOf(file.getOrDefault("owner", "root"));
     String group = String.valueOf(file.getOrDefault("group", "root"));
-    say("files.%s: %s, mode %s, %s:%s", path, file.containsKey("source") ? "the jar this build made (for the "
-        + "artifact URL)" : "content", mode, owner, group);
-    Path input = jar;
-    Path temp = null;
+    say("files.%s: %s, mode %s, %s:%s", path, file.containsKey("source") ? file.get("source") : "content", mode, owner,
+        group);
+    Path input = null;
     try {
       if (file.containsKey("content")) {
-        temp = Files.createTempFile("hello-host-content", ".txt");
-        Files.writeString(temp, (String) file.get("content"), StandardCharsets.UTF_8);
-        input = temp;
+        input = Files.createTempFile("hello-host-content", ".txt");
+        Files.writeString(input, (String) file.get("content"), StandardCharsets.UTF_8);
+      } else {
+        input = artifacts.fetch(ArtifactSource.S3Location.parse(String.valueOf(file.get("source"))));
       }
       Cmd.Result write = host.execWithInput(STEP_TIMEOUT, input, "/bin/sh", "-c",
           "mkdir -p \"$(dirname \"$1\")\" && cat > \"$1\" && chmod \"$2\" \"$1\" && chown \"$3:$4\" \"$1\"",
@@ -194,14 +235,14 @@ final class CfnInitApplier {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      if (temp != null) {
-        temp.toFile().delete();
+      if (input != null) {
+        input.toFile().delete();
       }
     }
   }
 
   /** As cfn-init runs a command: through the shell, only when its test (if any) exits 0; non-zero fails. */
-  private void runCommand(NspawnContainer host, String name, Map<String, Object> command) {
+  private void runCommand(Shell host, String name, Map<String, Object> command) {
     if (command.containsKey("test")) {
       Cmd.Result test = host.sh(STEP_TIMEOUT, String.valueOf(command.get("test")));
       if (!test.ok()) {
@@ -217,10 +258,10 @@ final class CfnInitApplier {
    * As cfn-init's systemd tool: enable or disable, then daemon-reload and reload-or-restart when a file it watches was
    * written in this run (always, on a fresh host), else start or stop per ensureRunning.
    */
-  private void applyService(NspawnContainer host, String name, Map<String, Object> service, Set<String> written) {
-    if (AWS_AGENT_SERVICES.contains(name)) {
+  private void applyService(Shell host, String name, Map<String, Object> service, Set<String> written) {
+    if (AWS_AGENT_SERVICES.contains(name) && !host.exec(STEP_TIMEOUT, "test", "-x", "/opt/aws/bin/" + name).ok()) {
       say("services.systemd.%s: NOT enabled or started: its program comes with aws-cfn-bootstrap, which only Amazon"
-          + " Linux has; its files are written", name);
+          + " Linux has, and this host has no stand-in for it; its files are written", name);
       return;
     }
     if (service.containsKey("enabled")) {
@@ -240,7 +281,7 @@ final class CfnInitApplier {
     say("services.systemd.%s: enabled=%s, ensureRunning=%s", name, service.get("enabled"), service.get("ensureRunning"));
   }
 
-  private void step(NspawnContainer host, String what, String... argv) {
+  private void step(Shell host, String what, String... argv) {
     Cmd.Result result = host.exec(STEP_TIMEOUT, argv);
     if (!result.ok()) {
       throw new IllegalStateException(resource + " cfn-init " + what + " failed (as it would on the instance):\n"
@@ -249,13 +290,6 @@ final class CfnInitApplier {
   }
 
   // ---- small helpers ----
-
-  /** A URL of the deployer's artifact: an https URL in the ArtifactBucket that ends with the ArtifactKey. */
-  private static boolean isArtifact(String source) {
-    String bucket = StubIntrinsics.DEPLOYER_PARAMETERS.get("ArtifactBucket");
-    String key = StubIntrinsics.DEPLOYER_PARAMETERS.get("ArtifactKey");
-    return source.startsWith("https://") && source.contains(bucket) && source.endsWith("/" + key);
-  }
 
   private Map<String, Object> section(String name) {
     return section(config, name);
@@ -268,27 +302,27 @@ final class CfnInitApplier {
   private static void requireOnly(Map<String, Object> map, Set<String> known, String where, String hint) {
     for (String key : map.keySet()) {
       if (!known.contains(key)) {
-        throw refused(where + "." + key, "the key " + key + ", which the host boot test does not implement " + hint
+        throw refused(where + "." + key, "the key " + key + ", which the host harness does not implement " + hint
             + ". Teach CfnInitApplier the key (and exercise it) before the template relies on it");
       }
     }
   }
 
   private static IllegalArgumentException refused(String where, String what) {
-    return new IllegalArgumentException("stack.yaml " + where + ": refused " + what);
+    return new IllegalArgumentException(where + ": refused " + what);
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> map(Object value, String where) {
     if (!(value instanceof Map)) {
-      throw new IllegalArgumentException("stack.yaml " + where + ": expected a mapping, found " + value);
+      throw new IllegalArgumentException(where + ": expected a mapping, found " + value);
     }
     return (Map<String, Object>) value;
   }
 
   private static List<?> list(Object value, String where) {
     if (!(value instanceof List<?> list)) {
-      throw new IllegalArgumentException("stack.yaml " + where + ": expected a list, found " + value);
+      throw new IllegalArgumentException(where + ": expected a list, found " + value);
     }
     return list;
   }

@@ -1,28 +1,30 @@
-package com.benchsci.infra.host;
+package com.benchsci.hostharness;
 
 import com.benchsci.deployer.template.Template;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a template says about the host, evaluated with {@link StubIntrinsics}' stand-in values: the one resource with
- * {@code AWS::CloudFormation::Init} metadata, that metadata, its authentication names, and its UserData script.
+ * What a template says about the host, its intrinsic functions evaluated: the one resource with
+ * {@code AWS::CloudFormation::Init} metadata, that metadata, its {@code AWS::CloudFormation::Authentication}, and its
+ * UserData script.
  */
-public record HostTemplate(String resource, Map<String, Object> init, Set<String> authentications, String userData) {
+public record HostTemplate(String resource, Map<String, Object> init, Map<String, Object> authentication,
+    String userData) {
 
+  /** A template file, with {@link Intrinsics#stub stand-in values}. */
   public static HostTemplate read(Path template) {
-    return from(Template.load(template).tree(), template.toString());
+    Map<String, Object> parsed = Template.load(template).tree();
+    return from(parsed, template.toString(), Intrinsics.stub(parsed));
   }
 
-  /** From a parsed template; {@code name} names it in errors. */
+  /** From a parsed template evaluated with {@code intrinsics}; {@code name} names it in errors. */
   @SuppressWarnings("unchecked")
-  static HostTemplate from(Map<String, Object> parsed, String name) {
-    StubIntrinsics intrinsics = new StubIntrinsics(parsed);
+  public static HostTemplate from(Map<String, Object> parsed, String name, Intrinsics intrinsics) {
     Map<String, Object> resources = map(parsed.get("Resources"), name + " Resources");
     List<String> found = new ArrayList<>();
     resources.forEach((id, resource) -> {
@@ -39,13 +41,13 @@ public record HostTemplate(String resource, Map<String, Object> init, Set<String
     Map<String, Object> resource = map(resources.get(id), name + " " + id);
     Map<String, Object> metadata = map(resource.get("Metadata"), id + ".Metadata");
     Object init = intrinsics.evaluate(metadata.get("AWS::CloudFormation::Init"), id + ".Metadata.AWS::CloudFormation::Init");
-    Set<String> authentications = metadata.containsKey("AWS::CloudFormation::Authentication")
-        ? map(metadata.get("AWS::CloudFormation::Authentication"), id + ".Metadata.AWS::CloudFormation::Authentication")
-            .keySet()
-        : Set.of();
+    String authWhere = id + ".Metadata.AWS::CloudFormation::Authentication";
+    Map<String, Object> authentication = metadata.containsKey("AWS::CloudFormation::Authentication")
+        ? map(intrinsics.evaluate(metadata.get("AWS::CloudFormation::Authentication"), authWhere), authWhere)
+        : Map.of();
     Object userData = map(map(resource.get("Properties"), id + ".Properties").get("UserData"), id + ".Properties.UserData")
         .get("Fn::Base64");
-    return new HostTemplate(id, map(init, id + ".Metadata.AWS::CloudFormation::Init"), authentications,
+    return new HostTemplate(id, map(init, id + ".Metadata.AWS::CloudFormation::Init"), authentication,
         intrinsics.string(userData, id + ".Properties.UserData.Fn::Base64"));
   }
 
@@ -54,7 +56,7 @@ public record HostTemplate(String resource, Map<String, Object> init, Set<String
    * the cfn-signal call, run after a cfn-init that succeeded (the applier just did its work), ending with the exit
    * code that cfn-signal's {@code -e} would report.
    */
-  String healthCheck() {
+  public String healthCheck() {
     List<String> lines = userData.lines().toList();
     int init = onlyLineCalling(lines, "/opt/aws/bin/cfn-init");
     int signal = onlyLineCalling(lines, "/opt/aws/bin/cfn-signal");

@@ -1,12 +1,16 @@
-package com.benchsci.infra.host;
+package com.benchsci.hostharness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -15,43 +19,84 @@ import java.util.stream.Stream;
 
 /**
  * A Debian system booted with {@code systemd-nspawn -b} on a writable overlay of a cached root file system, so the cache
- * stays pristine and what is written survives a reboot of the container. It has its own network namespace
- * ({@code --private-network}: only loopback), so its ports 80/443 never meet the machine's. Commands run inside
+ * stays pristine and what is written survives a reboot of the container. It has a network of its own: loopback only
+ * ({@code --private-network}), or a {@link TestNetwork} that links it to this machine's services. Commands run inside
  * through {@code nsenter} into the namespaces of its PID 1 (no machined needed: {@code --register=no --keep-unit}).
+ * Files a test needs inside (the stand-ins, configuration) are written into the overlay before it boots ({@link Spec}).
  *
  * <p>nspawn runs inside {@code unshare --mount --pid --kill-child} started with a parent-death signal: the overlay
  * mount lives in that private mount namespace, and if this JVM dies the kernel kills the whole PID namespace, so no
  * container or mount outlives the test even when cleanup code never runs.
  */
-final class NspawnContainer implements AutoCloseable {
+public final class NspawnContainer implements Shell, AutoCloseable {
 
   private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
   private static final String DIR_PREFIX = "hello-host-boot-";
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+  /**
+   * How to boot a container: its machine name (unique on this machine: it names the memory cgroup), a memory limit
+   * for all its processes (0: none), the network it joins (null: loopback only), and files placed in it before boot.
+   */
+  public record Spec(String name, long memoryBytes, TestNetwork network, Map<String, FileSource> files) {
+
+    public Spec {
+      files = Map.copyOf(files);
+    }
+
+    public static Spec named(String name) {
+      return new Spec(name, 0, null, Map.of());
+    }
+
+    public Spec memoryLimit(long bytes) {
+      return new Spec(name, bytes, network, files);
+    }
+
+    public Spec network(TestNetwork joined) {
+      return new Spec(name, memoryBytes, joined, files);
+    }
+
+    /** {@code source} at {@code path} inside the container. */
+    public Spec file(String path, FileSource source) {
+      Map<String, FileSource> more = new LinkedHashMap<>(files);
+      more.put(path, source);
+      return new Spec(name, memoryBytes, network, more);
+    }
+  }
+
+  /**
+   * What a file placed in the container holds: text with a mode ({@code rwxr-xr-x}), or a copy of a file or a
+   * directory tree of this machine, modes kept.
+   */
+  public record FileSource(String text, Path copyOf, String mode) {
+
+    public static FileSource text(String text, String mode) {
+      return new FileSource(text, null, mode);
+    }
+
+    public static FileSource copyOf(Path source) {
+      return new FileSource(null, source, null);
+    }
+  }
+
   private final Path lower;
   private final Path dir;
-  private final String name;
+  private final Spec spec;
   /** The container's memory limit, or null for none. */
   private final MemoryCgroup memory;
   /** setpriv, which becomes unshare, whose child becomes systemd-nspawn. */
   private Process launcher;
   private long leader;
 
-  private NspawnContainer(Path lower, Path dir, String name, MemoryCgroup memory) {
+  private NspawnContainer(Path lower, Path dir, Spec spec, MemoryCgroup memory) {
     this.lower = lower;
     this.dir = dir;
-    this.name = name;
+    this.spec = spec;
     this.memory = memory;
   }
 
   /** Boots a new container on an overlay of {@code rootfs}; its writable layer lives in a fresh temp directory. */
-  static NspawnContainer boot(Path rootfs, String name) {
-    return boot(rootfs, name, 0);
-  }
-
-  /** Like {@link #boot(Path, String)}, with all its processes limited to {@code memoryBytes} (0: no limit). */
-  static NspawnContainer boot(Path rootfs, String name, long memoryBytes) {
+  public static NspawnContainer boot(Path rootfs, Spec spec) {
     deleteLeftovers();
     Path dir;
     try {
@@ -62,10 +107,11 @@ final class NspawnContainer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the container's overlay directories", e);
     }
-    NspawnContainer container = new NspawnContainer(rootfs, dir, name,
-        memoryBytes > 0 ? MemoryCgroup.create(name, memoryBytes) : null);
+    NspawnContainer container = new NspawnContainer(rootfs, dir, spec,
+        spec.memoryBytes() > 0 ? MemoryCgroup.create(spec.name(), spec.memoryBytes()) : null);
     boolean booted = false;
     try {
+      container.place(spec.files());
       container.start();
       booted = true;
       return container;
@@ -90,14 +136,47 @@ final class NspawnContainer implements AutoCloseable {
     }
   }
 
+  /** Writes {@code files} into the overlay's upper layer, where the booted system sees them at their paths. */
+  private void place(Map<String, FileSource> files) {
+    Path upper = dir.resolve("upper");
+    files.forEach((path, source) -> {
+      Path target = upper.resolve(path.replaceFirst("^/+", ""));
+      try {
+        Files.createDirectories(target.getParent());
+        if (source.copyOf() != null) {
+          Cmd.Result copy = Cmd.run(Duration.ofMinutes(1), List.of("cp", "-a", source.copyOf().toString(),
+              target.toString()));
+          if (!copy.ok()) {
+            throw new IllegalStateException("cannot place " + source.copyOf() + " at " + path + ": " + copy.describe());
+          }
+        } else {
+          Files.writeString(target, source.text(), StandardCharsets.UTF_8);
+          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(source.mode()));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot place " + path + " in the container", e);
+      }
+    });
+  }
+
   /** Starts nspawn and waits until systemd inside reports the system up (running, or degraded with a failed unit). */
   private void start() {
     String mount = "mount -t overlay overlay -o lowerdir=" + lower + ",upperdir=" + dir.resolve("upper")
         + ",workdir=" + dir.resolve("work") + " " + dir.resolve("root");
-    List<String> nspawn = List.of("setpriv", "--pdeathsig", "KILL",
-        "unshare", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--",
-        "sh", "-c", mount + " && exec systemd-nspawn --quiet -D " + dir.resolve("root")
-            + " -b --register=no --keep-unit --private-network --console=pipe --machine=" + name);
+    List<String> nspawn = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL"));
+    String network = " --private-network";
+    if (spec.network() != null) {
+      // Without a network option nspawn keeps the namespace it runs in: the test network's, which belongs to this
+      // container alone. nspawn then leaves /proc/sys read-only as for a shared network, so sysctl (stack.yaml's
+      // net.ipv4.tcp_migrate_req) would fail silently; SYSTEMD_NSPAWN_API_VFS_WRITABLE=network (systemd's
+      // ENVIRONMENT.md) leaves /proc/sys/net writable, as on the instance and under --private-network.
+      nspawn.addAll(List.of("nsenter", "--net=" + spec.network().namespace(), "--", "env",
+          "SYSTEMD_NSPAWN_API_VFS_WRITABLE=network"));
+      network = "";
+    }
+    nspawn.addAll(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--",
+        "sh", "-c", mount + " && exec systemd-nspawn --quiet -D " + dir.resolve("root") + " -b --register=no"
+            + " --keep-unit" + network + " --console=pipe --machine=" + spec.name()));
     List<String> command = memory == null ? nspawn : memory.wrap(nspawn);
     try {
       launcher = new ProcessBuilder(command)
@@ -147,7 +226,7 @@ final class NspawnContainer implements AutoCloseable {
   }
 
   /** True when {@code pid} has exited: no such process, or a zombie nobody reaped yet. */
-  static boolean gone(long pid) {
+  public static boolean gone(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
@@ -156,24 +235,25 @@ final class NspawnContainer implements AutoCloseable {
     }
   }
 
+  /** The overlay's directory (upper and work layers, mount point), deleted by {@link #close}. */
+  Path overlay() {
+    return dir;
+  }
+
   /** The container's PID 1 as this machine sees it. */
-  long leader() {
+  public long leader() {
     return leader;
   }
 
   /** Runs a command inside the container (all its namespaces, its root file system) as root with a clean environment. */
-  Cmd.Result exec(Duration timeout, String... argv) {
+  @Override
+  public Cmd.Result exec(Duration timeout, String... argv) {
     return Cmd.run(timeout, nsenter(argv));
   }
 
-  /** Like {@link #exec}, with {@code stdin} fed to the command. */
-  Cmd.Result execWithInput(Duration timeout, Path stdin, String... argv) {
+  @Override
+  public Cmd.Result execWithInput(Duration timeout, Path stdin, String... argv) {
     return Cmd.run(timeout, stdin, nsenter(argv));
-  }
-
-  /** Runs a shell script inside the container. */
-  Cmd.Result sh(Duration timeout, String script) {
-    return exec(timeout, "/bin/sh", "-c", script);
   }
 
   /**
@@ -181,7 +261,7 @@ final class NspawnContainer implements AutoCloseable {
    * it reaches the host's ports on 127.0.0.1 as a client on the instance would, with this machine's file system.
    * setsid executes the program in place, so the process started from this line is the program itself.
    */
-  List<String> inNetwork(String... argv) {
+  public List<String> inNetwork(String... argv) {
     List<String> command = new ArrayList<>(List.of("setsid", "nsenter", "-t", Long.toString(leader), "-n", "--"));
     command.addAll(List.of(argv));
     return command;
@@ -199,7 +279,7 @@ final class NspawnContainer implements AutoCloseable {
    * Reboots the container the way a host reboots: {@code systemctl reboot} inside stops every unit, PID 1 exits with
    * nspawn's reboot code (133), and we boot the same overlay again, as the systemd-nspawn@ unit would.
    */
-  void reboot() {
+  public void reboot() {
     exec(Duration.ofSeconds(10), "systemctl", "reboot");
     try {
       if (!launcher.waitFor(BOOT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -218,7 +298,7 @@ final class NspawnContainer implements AutoCloseable {
   }
 
   /** Polls {@code condition} until it holds or {@code timeout} passes; then fails naming {@code what}. */
-  static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+  public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -234,7 +314,7 @@ final class NspawnContainer implements AutoCloseable {
   }
 
   /** What nspawn printed (its errors), for failure messages. */
-  String log() {
+  public String log() {
     try {
       return Files.readString(dir.resolve("nspawn.log"));
     } catch (IOException e) {
@@ -268,7 +348,7 @@ final class NspawnContainer implements AutoCloseable {
   }
 
   /** The most memory the container used so far, in bytes, when it was booted with a limit. */
-  long memoryPeakBytes() {
+  public long memoryPeakBytes() {
     if (memory == null) {
       throw new IllegalStateException("booted without a memory limit: no peak recorded");
     }

@@ -1,4 +1,4 @@
-package com.benchsci.infra.host;
+package com.benchsci.hostharness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
  * prints its summary, which says how many requests it made and how many failed (socket errors of any kind, answers
  * other than 2xx/3xx, and answers slower than its timeout).
  */
-final class WrkLoad implements AutoCloseable {
+public final class WrkLoad implements AutoCloseable {
 
   /** What wrk counted over its run. */
-  record Counts(long requests, long failed, String summary) {}
+  public record Counts(long requests, long failed, String summary) {}
 
   /** Only a bound for a test that never stops its load; every run is stopped by SIGINT long before. */
   private static final String MAX_DURATION = "600s";
@@ -37,7 +37,7 @@ final class WrkLoad implements AutoCloseable {
   }
 
   /** Starts wrk with {@code connections} connections on {@code url}, sending {@code headers} ("Name: value"). */
-  static WrkLoad start(NspawnContainer host, String url, int connections, String... headers) {
+  public static WrkLoad start(NspawnContainer host, String url, int connections, String... headers) {
     // stdbuf: wrk's "Running" line reaches the file at once instead of at exit. One descriptor per connection: wrk
     // inherits this JVM's limit, which the JVM raised to the hard limit.
     List<String> argv = new ArrayList<>(List.of("stdbuf", "-oL", "wrk", "--threads",
@@ -66,7 +66,7 @@ final class WrkLoad implements AutoCloseable {
   }
 
   /** Ends the run the way Ctrl-C does and returns what wrk counted. */
-  Counts stop() {
+  public Counts stop() {
     Cmd.Result interrupt = Cmd.run(Duration.ofSeconds(10), List.of("kill", "-INT", Long.toString(process.pid())));
     try {
       if (!interrupt.ok() || !process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {

@@ -1,6 +1,5 @@
-package com.benchsci.infra.host;
+package com.benchsci.hostharness;
 
-import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -24,7 +23,7 @@ import java.util.stream.Stream;
  * changing the package list builds a new one. It is built into a partial directory and renamed when complete, so a
  * cached root file system is always a whole one; callers must never write into it (they boot an overlay of it).
  */
-final class DebianRootFs {
+public final class DebianRootFs {
 
   static final String SUITE = "trixie";
   static final String MIRROR = "http://deb.debian.org/debian";
@@ -38,18 +37,22 @@ final class DebianRootFs {
   /**
    * Host tools this needs, as Debian packages, installed with apt-get when missing. The keyring lets debootstrap verify
    * Debian's archive on any host (Ubuntu, as on CircleCI's machine executor, does not have it by default). wrk loads
-   * the host during rollouts and Chromium renders its page; both run in the container's network namespace.
+   * the host during rollouts and Chromium renders its page; both run in the container's network namespace. iproute2
+   * links a {@link TestNetwork} to this machine.
    */
   static final List<String> HOST_PACKAGES = List.of("debootstrap", "systemd-container", "debian-archive-keyring",
-      "wrk", "chromium");
+      "wrk", "chromium", "iproute2");
   private static final String KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
 
   private DebianRootFs() {}
 
-  /** Why this machine cannot boot a container, or null when it can (after installing missing host tools). */
-  static String whyUnsupported() {
+  /**
+   * Why this machine cannot boot a container, or null when it can (after installing missing host tools). One caller
+   * at a time: host test classes may run side by side.
+   */
+  public static synchronized String whyUnsupported() {
     if (!"0".equals(Cmd.run(Duration.ofSeconds(10), List.of("id", "-u")).out().strip())) {
       return "not running as root (systemd-nspawn and debootstrap need root)";
     }
@@ -65,7 +68,7 @@ final class DebianRootFs {
         return "cannot install " + HOST_PACKAGES + ": " + e.getMessage();
       }
       if (missingHostTools()) {
-        return "systemd-nspawn, debootstrap, wrk, chromium or " + KEYRING + " still missing after apt-get install "
+        return "systemd-nspawn, debootstrap, wrk, chromium, ip or " + KEYRING + " still missing after apt-get install "
             + HOST_PACKAGES;
       }
     }
@@ -74,13 +77,17 @@ final class DebianRootFs {
 
   private static boolean missingHostTools() {
     return !Cmd.run(Duration.ofSeconds(10), List.of("sh", "-c",
-        "command -v systemd-nspawn && command -v debootstrap && command -v wrk && command -v chromium && test -s "
+        "command -v systemd-nspawn && command -v debootstrap && command -v wrk && command -v chromium && command -v ip"
+            + " && test -s "
             + KEYRING)).ok();
   }
 
-  /** The cached root file system, built first when there is none for the current recipe. */
-  static Path cached() {
-    Path dir = Tools.cacheRoot().resolve("rootfs");
+  /**
+   * The cached root file system, built first when there is none for the current recipe. Synchronized as well as
+   * file-locked: the file lock keeps other processes out, and a JVM may not take it twice.
+   */
+  public static synchronized Path cached() {
+    Path dir = HarnessTools.cacheRoot().resolve("rootfs");
     Path rootfs = dir.resolve(SUITE + "-" + stamp());
     if (Files.isDirectory(rootfs)) {
       return rootfs;
@@ -140,7 +147,7 @@ final class DebianRootFs {
   }
 
   /** Deletes a directory tree with rm, which (unlike Files.walk) does not follow the root file system's symlinks. */
-  static void deleteTree(Path path) {
+  public static void deleteTree(Path path) {
     Cmd.Result rm = Cmd.run(Duration.ofMinutes(2), List.of("rm", "-rf", "--one-file-system", path.toString()));
     if (!rm.ok()) {
       throw new IllegalStateException("cannot delete " + path + ": " + rm.describe());
