@@ -3,7 +3,7 @@ package com.benchsci.infra.scripts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.benchsci.infra.host.HostTemplate;
+import com.benchsci.hostharness.HostTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
