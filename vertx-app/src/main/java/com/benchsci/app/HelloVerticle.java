@@ -19,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Serves the greeting on HTTP and, when a certificate is configured, on HTTPS. */
@@ -40,14 +39,6 @@ public final class HelloVerticle extends VerticleBase {
       """.formatted(GREETING));
   private static final Buffer HEALTH = Buffer.buffer("{\"status\":\"UP\"}\n");
   private static final String ALLOWED = "GET, HEAD";
-
-  // See tls(): TLS 1.3's three suites, then TLS 1.2's ECDHE ones with an AEAD cipher, for EC and RSA certificates.
-  private static final List<String> TLS_CIPHER_SUITES = List.of(
-      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", // TLS 1.3
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   // Requests still running when SIGTERM arrives get this long to finish before their connections are cut.
   static final int SHUTDOWN_GRACE_SECONDS = 3;
@@ -72,7 +63,8 @@ public final class HelloVerticle extends VerticleBase {
     Router router = router();
     List<Future<HttpServer>> listening = new ArrayList<>();
     listening.add(listen(router, hardened(), "http", config.httpPort()));
-    config.https().ifPresent(https -> listening.add(listen(router, tls(hardened()), "https", https.port())));
+    config.https().ifPresent(https -> listening.add(
+        listen(router, Tls.onServer(hardened(), keyCert.orElseThrow()), "https", https.port())));
     return Future.all(listening);
   }
 
@@ -126,17 +118,6 @@ public final class HelloVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setHttp2ClearTextEnabled(false)
         .setReusePort(true);
-  }
-
-  /**
-   * TLS 1.3, and TLS 1.2 only with ECDHE key exchange (forward secrecy) and AEAD ciphers (GCM, ChaCha20-Poly1305):
-   * no static RSA, no CBC. HTTP/1.1 only, as in clear text.
-   */
-  private HttpServerOptions tls(HttpServerOptions options) {
-    options.setSsl(true).setKeyCertOptions(keyCert.orElseThrow())
-        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
-    TLS_CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
-    return options;
   }
 
   private Router router() {
