@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** Serves the greeting on HTTP and, when a certificate is configured, on HTTPS. */
 public final class HelloVerticle extends VerticleBase {
@@ -38,7 +39,10 @@ public final class HelloVerticle extends VerticleBase {
       </html>
       """.formatted(GREETING));
   private static final Buffer HEALTH = Buffer.buffer("{\"status\":\"UP\"}\n");
+  private static final Buffer NOT_FOUND = Buffer.buffer("Not Found\n");
   private static final String ALLOWED = "GET, HEAD";
+  // RFC 8555 section 8.3: tokens are base64url; anything else names no file the ACME service wrote.
+  private static final Pattern ACME_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
 
   // Requests still running when SIGTERM arrives get this long to finish before their connections are cut.
   static final int SHUTDOWN_GRACE_SECONDS = 3;
@@ -84,6 +88,14 @@ public final class HelloVerticle extends VerticleBase {
     return servers.get(1).actualPort();
   }
 
+  /**
+   * New HTTPS connections get {@code keyCert} from now on; open ones keep theirs. Listeners of other instances on the
+   * same port share one server, which the first call updates and later ones find already up to date.
+   */
+  Future<Boolean> useCertificate(PemKeyCertOptions keyCert) {
+    return servers.get(1).updateSSLOptions(Tls.options(keyCert));
+  }
+
   private Future<HttpServer> listen(Router router, HttpServerOptions options, String scheme, int port) {
     HttpServer server = vertx.createHttpServer(options)
         .connectionHandler(connection -> StrictRequestDecoder.install(connection, options))
@@ -127,7 +139,8 @@ public final class HelloVerticle extends VerticleBase {
     getOrHead(router.route("/")).handler(ctx -> send(ctx, 200, HTML, PAGE));
     getOrHead(router.route("/hello")).handler(ctx -> send(ctx, 200, HTML, PAGE));
     getOrHead(router.route("/health")).handler(ctx -> send(ctx, 200, JSON, HEALTH));
-    router.errorHandler(404, ctx -> send(ctx, 404, TEXT, Buffer.buffer("Not Found\n")));
+    getOrHead(router.route("/.well-known/acme-challenge/:token")).handler(this::acmeChallenge);
+    router.errorHandler(404, ctx -> send(ctx, 404, TEXT, NOT_FOUND));
     router.errorHandler(405, ctx -> {
       ctx.response().putHeader(HttpHeaders.ALLOW, ALLOWED);
       send(ctx, 405, TEXT, Buffer.buffer("Method Not Allowed\n"));
@@ -146,6 +159,27 @@ public final class HelloVerticle extends VerticleBase {
       ctx.addEndHandler(ended -> ctx.request().connection().close());
     }
     ctx.next();
+  }
+
+  /**
+   * The answer to the CA's http-01 challenge for a token, from the file the ACME service wrote for it: a file, so
+   * whichever rollout slot is serving port 80 has it. Read by Vert.x's file system on a worker thread, off the event
+   * loop; a token with no file is a 404.
+   */
+  private void acmeChallenge(RoutingContext ctx) {
+    String token = ctx.pathParam("token");
+    if (config.acmeChallenges().isEmpty() || !ACME_TOKEN.matcher(token).matches()) {
+      send(ctx, 404, TEXT, NOT_FOUND);
+      return;
+    }
+    String file = config.acmeChallenges().get().resolve(token).toString();
+    vertx.fileSystem().readFile(file).onComplete(read -> {
+      if (read.succeeded()) {
+        send(ctx, 200, TEXT, read.result());
+      } else {
+        send(ctx, 404, TEXT, NOT_FOUND);
+      }
+    });
   }
 
   private static Route getOrHead(Route route) {

@@ -6,7 +6,9 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -40,15 +42,21 @@ public final class Main {
     Vertx vertx = Vertx.builder().with(lean()).withTransport(new ServerTransport(connections)).build();
     // One verticle instance per core: each runs on its own event loop and they share the listening ports.
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    List<HelloVerticle> verticles = new CopyOnWriteArrayList<>();
     try {
-      vertx.deployVerticle(() -> new HelloVerticle(config, keyCert, connections),
-          new DeploymentOptions().setInstances(instances)).await();
+      vertx.deployVerticle(() -> {
+        HelloVerticle verticle = new HelloVerticle(config, keyCert, connections);
+        verticles.add(verticle);
+        return verticle;
+      }, new DeploymentOptions().setInstances(instances)).await();
       SystemdNotify.ready(vertx, Optional.ofNullable(System.getenv("NOTIFY_SOCKET")));
     } catch (Exception e) {
       vertx.close();
       fail(e.getMessage());
       return;
     }
+    config.https().ifPresent(https -> CertificateReload.start(https,
+        pem -> verticles.stream().map(verticle -> verticle.useCertificate(pem)).toList()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, connections, config.limits()), "graceful-stop"));
     String https = config.https().map(h -> ", https port " + h.port()).orElse("");
     say("listening on http port " + config.httpPort() + https);

@@ -30,7 +30,7 @@ final class JavaCommand {
 
   /** The app's environment variables, so a test's own settings are the only ones the app sees. */
   private static final List<String> APP_VARIABLES = List.of("HTTP_PORT", "HTTPS_PORT", "TLS_CERT_FILE",
-      "TLS_KEY_FILE", "MAX_CONNECTIONS", "REQUEST_TIMEOUT_SECONDS", "DRAIN_SECONDS", "NOTIFY_SOCKET");
+      "TLS_KEY_FILE", "MAX_CONNECTIONS", "REQUEST_TIMEOUT_SECONDS", "DRAIN_SECONDS", "NOTIFY_SOCKET", "ACME_CHALLENGE_DIR");
 
   /** A process for {@code command} whose app variables are exactly {@code env}; the caller sets redirects and starts. */
   static ProcessBuilder process(List<String> command, Map<String, String> env) {
