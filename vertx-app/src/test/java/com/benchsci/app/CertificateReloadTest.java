@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.util.Map;
-import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -42,14 +41,14 @@ class CertificateReloadTest {
       load.awaitMore(200);
 
       replace(second.keyFile(), live.keyFile());
-      assertThat(awaitLine(stdout, line -> line.startsWith("certificate not reloaded")))
+      assertThat(stdout.next(line -> line.startsWith("certificate not reloaded")))
           .isEqualTo("certificate not reloaded, still serving the previous one: TLS_KEY_FILE=" + live.keyFile()
               + " is not the key of TLS_CERT_FILE=" + live.certFile());
       assertThat(serial(TestTrust.presented(trust, https))).isEqualTo(serial(TestTrust.read(first.certFile())));
       load.awaitMore(200);
 
       replace(second.certFile(), live.certFile());
-      assertThat(awaitLine(stdout, line -> line.startsWith("certificate reloaded")))
+      assertThat(stdout.next(line -> line.startsWith("certificate reloaded")))
           .startsWith("certificate reloaded from " + live.certFile() + ": for [localhost, 127.0.0.1], issued by");
       assertThat(serial(TestTrust.presented(trust, https))).isEqualTo(serial(TestTrust.read(second.certFile())));
       load.awaitMore(200);
@@ -66,16 +65,6 @@ class CertificateReloadTest {
     Path next = target.resolveSibling(target.getFileName() + ".next");
     Files.copy(source, next, StandardCopyOption.REPLACE_EXISTING);
     Files.move(next, target, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** The next stdout line {@code wanted} accepts; the access-log lines before it are passed over. */
-  private static String awaitLine(ProcessLines stdout, Predicate<String> wanted) throws InterruptedException {
-    for (String line = stdout.next(); line != null; line = stdout.next()) {
-      if (wanted.test(line)) {
-        return line;
-      }
-    }
-    throw new AssertionError("no such line on the app's stdout within 30 s");
   }
 
   private static String serial(X509Certificate certificate) {

@@ -28,9 +28,11 @@ final class JavaCommand {
     return command;
   }
 
-  /** The app's environment variables, so a test's own settings are the only ones the app sees. */
+  /** The app's and the ACME client's variables, so a test's own settings are the only ones they see. */
   private static final List<String> APP_VARIABLES = List.of("HTTP_PORT", "HTTPS_PORT", "TLS_CERT_FILE",
-      "TLS_KEY_FILE", "MAX_CONNECTIONS", "REQUEST_TIMEOUT_SECONDS", "DRAIN_SECONDS", "NOTIFY_SOCKET", "ACME_CHALLENGE_DIR");
+      "TLS_KEY_FILE", "MAX_CONNECTIONS", "REQUEST_TIMEOUT_SECONDS", "DRAIN_SECONDS", "NOTIFY_SOCKET",
+      "ACME_CHALLENGE_DIR", "ACME_DIRECTORY", "ACME_EMAIL", "ACME_STATE_DIR", "ACME_IP",
+      "AWS_EC2_METADATA_SERVICE_ENDPOINT");
 
   /** A process for {@code command} whose app variables are exactly {@code env}; the caller sets redirects and starts. */
   static ProcessBuilder process(List<String> command, Map<String, String> env) {
