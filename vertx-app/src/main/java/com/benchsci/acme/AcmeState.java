@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,8 +15,8 @@ import java.util.Properties;
 
 /**
  * What one run of the client leaves for the next (the timer starts a new JVM each time): when the CA may be asked
- * again and how many failures came in a row, the CA's renewal window for the served certificate and when to ask for it
- * again, and the last line said, so a state that lasts is said once, not every run.
+ * again and how many failures came in a row, which CA the served certificate came from, the CA's renewal window for it
+ * and when to ask for it again, and the last line said, so a state that lasts is said once, not every run.
  */
 final class AcmeState {
   private final Properties values;
@@ -83,6 +84,18 @@ final class AcmeState {
       values.setProperty("ari-start", w.start().toString());
       values.setProperty("ari-end", w.end().toString());
     });
+  }
+
+  /** The CA directory the certificate with this serial came from, when this client ordered it. */
+  Optional<URI> issuedBy(BigInteger serial) {
+    return serial.toString(16).equals(values.getProperty("served-serial"))
+        ? Optional.ofNullable(values.getProperty("served-from")).map(URI::create) : Optional.empty();
+  }
+
+  /** Remembers that the certificate with this serial came from {@code directory}. */
+  void issued(BigInteger serial, URI directory) {
+    values.setProperty("served-serial", serial.toString(16));
+    values.setProperty("served-from", directory.toString());
   }
 
   /** Whether {@code line} differs from the last one said; remembers it. */

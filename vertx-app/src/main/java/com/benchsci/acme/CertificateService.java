@@ -54,7 +54,7 @@ final class CertificateService {
     PublicAddress address = PublicAddress.find(settings);
     X509Certificate served = servable(address, now);
     if (settings.directory().isEmpty()) {
-      sayOnce(state, "no ACME directory is set (ACME_DIRECTORY): the self-signed certificate stays");
+      sayOnce(state, "ACME_DIRECTORY is empty: self-signed certificates only");
     } else if (address.notOrderable().isPresent()) {
       sayOnce(state, address.notOrderable().get() + "; the served certificate stays");
     } else if (state.nextAttempt().filter(now::isBefore).isEmpty()) {
@@ -67,7 +67,10 @@ final class CertificateService {
       throws IOException, GeneralSecurityException, InterruptedException {
     CertificateAuthority ca = new CertificateAuthority(settings.directory().orElseThrow(), settings.email(),
         settings.stateDir().resolve(ACCOUNT_KEY), new ChallengeFiles(settings.challengeDir()));
-    boolean fromTheCa = !SelfSigned.isSelfSigned(served) && names(served, ip);
+    // The CA's own certificate for this address: renewed when due. Any other (self-signed, another CA's after a
+    // change of ACME_DIRECTORY, one put there by hand) is replaced now.
+    boolean fromTheCa = !SelfSigned.isSelfSigned(served) && names(served, ip)
+        && state.issuedBy(served.getSerialNumber()).equals(Optional.of(ca.directory()));
     try {
       if (fromTheCa) {
         Instant renewal = renewalTime(ca, state, served, now);
@@ -80,6 +83,7 @@ final class CertificateService {
       CertificateAuthority.Issuance issued = ca.order(ip, fromTheCa ? Optional.of(served) : Optional.empty());
       files.write(issued.key().getPrivate(), issued.chain());
       state.succeeded();
+      state.issued(issued.chain().get(0).getSerialNumber(), ca.directory());
       // Its renewal time comes with the next run, which asks the CA for the new certificate's renewal window.
       sayOnce(state, "certificate for " + ip.getHostAddress() + " from " + ca.directory()
           + issued.profile().map(p -> " (profile " + p + ")").orElse("") + " written, valid until "
@@ -110,7 +114,8 @@ final class CertificateService {
 
   /**
    * The certificate to serve for the address: the one served, unless there is none, it lapses (a self-signed one a
-   * week ahead) or names another address; then a new self-signed one, written in its place.
+   * week ahead), names another address, or comes from a CA while ACME_DIRECTORY is empty; then a new self-signed one,
+   * written in its place.
    */
   private X509Certificate servable(PublicAddress address, Instant now)
       throws IOException, GeneralSecurityException {
@@ -125,6 +130,8 @@ final class CertificateService {
         why = "the served one lapses at " + lapses;
       } else if (address.ip().isPresent() && !names(certificate, address.ip().get())) {
         why = "the served one is not for " + address.ip().get().getHostAddress();
+      } else if (settings.directory().isEmpty() && !SelfSigned.isSelfSigned(certificate)) {
+        why = "ACME_DIRECTORY is empty: self-signed certificates only";
       } else {
         return certificate;
       }

@@ -111,7 +111,7 @@ class WrittenFilesTest {
   }
 
   @Test
-  void theStateIsPrivateAndTheRenewalWindowBelongsToOneCertificate() throws Exception {
+  void theStateIsPrivateAndTheRenewalWindowAndIssuerBelongToOneCertificate() throws Exception {
     Path file = dir.resolve("state.properties");
     AcmeState state = AcmeState.load(file);
     Renewal.Window window = new Renewal.Window(Instant.parse("2026-05-05T00:00:00Z"), Instant.parse("2026-05-06T00:00:00Z"));
@@ -132,6 +132,9 @@ class WrittenFilesTest {
     read.succeeded();
     assertThat(read.nextAttempt()).isEmpty();
     assertThat(read.failuresInARow()).isZero();
+    read.issued(BigInteger.TEN, java.net.URI.create("https://ca.example/dir"));
+    assertThat(read.issuedBy(BigInteger.TEN)).contains(java.net.URI.create("https://ca.example/dir"));
+    assertThat(read.issuedBy(BigInteger.TWO)).as("a certificate this client did not order").isEmpty();
   }
 
   private static String mode(Path file) throws Exception {

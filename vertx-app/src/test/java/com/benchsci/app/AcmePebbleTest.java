@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,36 +35,41 @@ class AcmePebbleTest {
   @RegisterExtension final AppProcesses processes = new AppProcesses();
   @TempDir Path dir;
   private final Map<String, String> env = new HashMap<>();
+  private final List<Pebble> pebbles = new ArrayList<>();
+  private TestCertificate pebbleApi;
   private Pebble pebble;
+  private Path cert;
+  private Path key;
+  private Path challenges;
+  private Path state;
+  private int http;
+  private int https;
+
+  @BeforeEach
+  void hostFilesAndPebble() throws Exception {
+    http = JavaCommand.freePort();
+    https = JavaCommand.freePort();
+    pebbleApi = TestCertificate.create(Files.createDirectory(dir.resolve("pebble-api")));
+    pebble = pebble("pebble");
+    cert = Files.createDirectory(dir.resolve("tls")).resolve("cert.pem");
+    key = dir.resolve("tls").resolve("key.pem");
+    challenges = Files.createDirectory(dir.resolve("challenges"));
+    state = Files.createDirectory(dir.resolve("state"));
+    env.putAll(Map.of("TLS_CERT_FILE", cert.toString(), "TLS_KEY_FILE", key.toString(),
+        "ACME_CHALLENGE_DIR", challenges.toString(), "ACME_STATE_DIR", state.toString(), "ACME_IP", "127.0.0.1",
+        "ACME_DIRECTORY", pebble.directory().toString()));
+  }
 
   @AfterEach
-  void stopPebble() throws InterruptedException {
-    if (pebble != null) {
-      pebble.close();
+  void stopPebbles() throws InterruptedException {
+    for (Pebble started : pebbles) {
+      started.close();
     }
   }
 
   @Test
   void aCertificateFromTheCaIsServedRenewedUnderLoadAndReplacedBySelfSignedWhenTheCaIsGone() throws Exception {
-    int http = JavaCommand.freePort();
-    int https = JavaCommand.freePort();
-    pebble = Pebble.start(Files.createDirectory(dir.resolve("pebble")), http, VALIDITY);
-    Path cert = Files.createDirectory(dir.resolve("tls")).resolve("cert.pem");
-    Path key = dir.resolve("tls").resolve("key.pem");
-    Path challenges = Files.createDirectory(dir.resolve("challenges"));
-    Path state = Files.createDirectory(dir.resolve("state"));
-    env.putAll(Map.of("TLS_CERT_FILE", cert.toString(), "TLS_KEY_FILE", key.toString(),
-        "ACME_CHALLENGE_DIR", challenges.toString(), "ACME_STATE_DIR", state.toString(), "ACME_IP", "127.0.0.1",
-        "ACME_DIRECTORY", pebble.directory().toString()));
-
-    // Boot: a certificate without the CA, then the app.
-    assertThat(acme("fallback")).containsExactly("self-signed certificate for 127.0.0.1 written: no certificate was served");
-    Map<String, String> appEnv = new HashMap<>(env);
-    appEnv.putAll(Map.of("HTTP_PORT", String.valueOf(http), "HTTPS_PORT", String.valueOf(https)));
-    Process app = processes.start(JavaCommand.process(JavaCommand.of(Main.class), appEnv)
-        .redirectError(ProcessBuilder.Redirect.INHERIT));
-    ProcessLines appLog = new ProcessLines(app.getInputStream());
-    assertThat(appLog.next()).isEqualTo("listening on http port " + http + ", https port " + https);
+    ProcessLines appLog = boot();
 
     // The first certificate from the CA, picked up by the running app.
     List<String> issued = acme("renew");
@@ -114,6 +120,49 @@ class AcmePebbleTest {
     X509Certificate selfSigned = TestTrust.read(cert);
     assertThat(TestTrust.presented(TestTrust.trusting(cert), https)).isEqualTo(selfSigned);
     assertThat(selfSigned.getSubjectAlternativeNames()).containsExactly(List.of(7, "127.0.0.1"));
+  }
+
+  /**
+   * ACME_DIRECTORY changed to another CA: its certificate is ordered at once, without waiting for the served one's
+   * renewal time. Emptied: a self-signed certificate at once, and nothing asked of any CA.
+   */
+  @Test
+  void aChangedDirectoryReplacesTheCertificateAtOnce() throws Exception {
+    ProcessLines appLog = boot();
+    assertThat(acme("renew")).singleElement().asString().startsWith("certificate for 127.0.0.1 from "
+        + pebble.directory());
+    X509Certificate first = TestTrust.read(cert);
+
+    Pebble other = pebble("other");
+    env.put("ACME_DIRECTORY", other.directory().toString());
+    assertThat(acme("renew")).singleElement().asString().startsWith("certificate for 127.0.0.1 from "
+        + other.directory());
+    assertThat(TestTrust.read(cert).getIssuerX500Principal()).isNotEqualTo(first.getIssuerX500Principal());
+
+    env.put("ACME_DIRECTORY", "");
+    assertThat(acme("renew")).containsExactly(
+        "self-signed certificate for 127.0.0.1 written: ACME_DIRECTORY is empty: self-signed certificates only",
+        "ACME_DIRECTORY is empty: self-signed certificates only");
+    appLog.next(line -> line.startsWith("certificate reloaded from " + cert + ": for [127.0.0.1], issued by CN=hello-host"));
+  }
+
+  /** As at the host's boot: a certificate without the CA, then the app serving it; returns the app's stdout. */
+  private ProcessLines boot() throws Exception {
+    assertThat(acme("fallback")).containsExactly("self-signed certificate for 127.0.0.1 written: no certificate was served");
+    Map<String, String> appEnv = new HashMap<>(env);
+    appEnv.putAll(Map.of("HTTP_PORT", String.valueOf(http), "HTTPS_PORT", String.valueOf(https)));
+    Process app = processes.start(JavaCommand.process(JavaCommand.of(Main.class), appEnv)
+        .redirectError(ProcessBuilder.Redirect.INHERIT));
+    ProcessLines appLog = new ProcessLines(app.getInputStream());
+    assertThat(appLog.next()).isEqualTo("listening on http port " + http + ", https port " + https);
+    return appLog;
+  }
+
+  /** A Pebble of its own in {@code name}, validating on the app's HTTP port. */
+  private Pebble pebble(String name) throws Exception {
+    Pebble started = Pebble.start(Files.createDirectory(dir.resolve(name)), pebbleApi, http, VALIDITY);
+    pebbles.add(started);
+    return started;
   }
 
   /**

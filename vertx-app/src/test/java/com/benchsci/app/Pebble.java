@@ -19,7 +19,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Pebble, Let's Encrypt's test ACME server (the build's tool cache unpacks Debian's package), as a process on
- * loopback: its ACME API and management API on ports of their own, served with a test certificate the test trusts,
+ * loopback: its ACME API and management API on ports of their own, served with a certificate of the test's,
  * validating http-01 challenges on {@code validationPort} of the address in the order, and issuing certificates with
  * a {@code shortlived} profile of the validity the test asks for. Its root and intermediate are new on every start.
  * What the tests rely on: docs/https.md, "Tested against Pebble".
@@ -40,8 +40,8 @@ final class Pebble implements AutoCloseable {
     this.trust = trust;
   }
 
-  static Pebble start(Path dir, int validationPort, Duration shortlived) throws Exception {
-    TestCertificate tls = TestCertificate.create(Files.createDirectories(dir.resolve("tls")));
+  /** A Pebble in {@code dir} serving its APIs with {@code tls} (Pebbles of one test may share it, and one trust). */
+  static Pebble start(Path dir, TestCertificate tls, int validationPort, Duration shortlived) throws Exception {
     int port = JavaCommand.freePort();
     int managementPort = JavaCommand.freePort();
     Path config = Files.writeString(dir.resolve("pebble-config.json"), """
