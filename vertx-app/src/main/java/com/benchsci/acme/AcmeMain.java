@@ -3,6 +3,7 @@ package com.benchsci.acme;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 
@@ -25,6 +26,9 @@ public final class AcmeMain {
     }
     try {
       AcmeSettings settings = AcmeSettings.fromEnv(System.getenv());
+      if (!Files.isDirectory(settings.stateDir())) {
+        fail("ACME_STATE_DIR=" + settings.stateDir() + " is not a directory");
+      }
       try (FileChannel lockFile = FileChannel.open(settings.stateDir().resolve("lock"), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE); FileLock lock = lockFile.tryLock()) {
         if (lock == null) {

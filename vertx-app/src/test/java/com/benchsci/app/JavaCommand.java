@@ -23,9 +23,21 @@ final class JavaCommand {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m"));
     command.addAll(jvmFlags);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of("-cp", appClassPath(), main.getName()));
     command.addAll(List.of(args));
     return command;
+  }
+
+  /**
+   * This module's classes, test classes and runtime dependencies, as the build passes them (app.classpath): what the
+   * jar carries, without the test-only tools on the test JVM's own class path.
+   */
+  private static String appClassPath() {
+    String classPath = System.getProperty("app.classpath");
+    if (classPath == null || classPath.contains("${")) {
+      throw new IllegalStateException("app.classpath is not set: run the tests through Maven (vertx-app/pom.xml)");
+    }
+    return classPath;
   }
 
   /** The app's and the ACME client's variables, so a test's own settings are the only ones they see. */
