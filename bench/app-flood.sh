@@ -24,7 +24,7 @@ ulimit -n "$NOFILE" 2>/dev/null || die "cannot raise the descriptor limit to $NO
 ! curl -s -o /dev/null "http://127.0.0.1:$PORT/" || die "port $PORT is already in use: stop what runs there first"
 
 echo "building vertx-app/target/vertx-app.jar..."
-./mvnw -q -pl vertx-app package -DskipTests
+./mvnw -q -pl vertx-app -am package -DskipTests
 
 echo "starting the app with the host's JVM flags and LimitNOFILE=$NOFILE: ${JVM_FLAGS[*]}"
 HTTP_PORT=$PORT java "${JVM_FLAGS[@]}" -jar vertx-app/target/vertx-app.jar >"$WORK/app.out" 2>"$WORK/app.err" &

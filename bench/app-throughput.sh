@@ -34,7 +34,7 @@ for port in "$VERTX_PORT" "$FLASK_PORT"; do
 done
 
 echo "building vertx-app/target/vertx-app.jar..."
-./mvnw -q -pl vertx-app package -DskipTests
+./mvnw -q -pl vertx-app -am package -DskipTests
 
 # Waits until GET / on 127.0.0.1:$1 answers 200 (nothing else: the first 200 is the figure we want). Asked by bash
 # itself over /dev/tcp, with a 5 ms builtin pause between tries: a curl per try would keep one of the two cores busy

@@ -6,8 +6,8 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * One line per request on stdout, written when the response has ended; journald adds the timestamp. Also the headers
- * every response carries.
+ * One line per request on stdout, handed to {@link Stdout} when the response has ended; journald adds the timestamp.
+ * Also the headers every response carries.
  */
 final class AccessLog {
   private AccessLog() {}
@@ -30,7 +30,7 @@ final class AccessLog {
     String line = (peer == null ? "-" : peer.hostAddress()) + " \"" + requestLine + "\" "
         + response.getStatusCode() + ' ' + response.bytesWritten() + ' '
         + (System.nanoTime() - startNanos) / 1000 + "us";
-    System.out.println(line);
+    Stdout.get().access(line);
   }
 
   static String requestLine(HttpServerRequest request) {

@@ -16,14 +16,16 @@ import java.util.Optional;
  * @param httpPort HTTP_PORT, default 8080 (0 picks a free port)
  * @param https present only when TLS_CERT_FILE and TLS_KEY_FILE are set
  * @param limits what one client, or many, may hold of the app
+ * @param acmeChallenges ACME_CHALLENGE_DIR: where the ACME service puts the answers to its CA's http-01 challenges,
+ *     one file per token, served at {@code /.well-known/acme-challenge/<token>}; unset, that path is a 404
  */
-public record Config(int httpPort, Optional<Https> https, Limits limits) {
+public record Config(int httpPort, Optional<Https> https, Limits limits, Optional<Path> acmeChallenges) {
   static final int DEFAULT_HTTP_PORT = 8080;
   static final int DEFAULT_HTTPS_PORT = 8443;
 
-  /** The default limits. */
+  /** The default limits, no ACME challenges. */
   public Config(int httpPort, Optional<Https> https) {
-    this(httpPort, https, Limits.DEFAULT);
+    this(httpPort, https, Limits.DEFAULT, Optional.empty());
   }
 
   /** The HTTPS listener: HTTPS_PORT (default 8443) and the PEM certificate chain and private key. */
@@ -48,6 +50,7 @@ public record Config(int httpPort, Optional<Https> https, Limits limits) {
         number(env, "MAX_CONNECTIONS", Limits.DEFAULT.maxConnections(), 1),
         number(env, "REQUEST_TIMEOUT_SECONDS", Limits.DEFAULT.requestTimeoutSeconds(), 1),
         number(env, "DRAIN_SECONDS", Limits.DEFAULT.drainSeconds(), 0));
+    Optional<Path> challenges = value(env, "ACME_CHALLENGE_DIR").map(Path::of);
     Optional<String> cert = value(env, "TLS_CERT_FILE");
     Optional<String> key = value(env, "TLS_KEY_FILE");
     if (cert.isPresent() != key.isPresent()) {
@@ -60,10 +63,11 @@ public record Config(int httpPort, Optional<Https> https, Limits limits) {
       if (value(env, "HTTPS_PORT").isPresent()) {
         throw new ConfigException("HTTPS_PORT is set but TLS_CERT_FILE and TLS_KEY_FILE are not: HTTPS needs both");
       }
-      return new Config(httpPort, Optional.empty(), limits);
+      return new Config(httpPort, Optional.empty(), limits, challenges);
     }
     int httpsPort = port(env, "HTTPS_PORT", DEFAULT_HTTPS_PORT);
-    return new Config(httpPort, Optional.of(new Https(httpsPort, Path.of(cert.get()), Path.of(key.get()))), limits);
+    return new Config(httpPort, Optional.of(new Https(httpsPort, Path.of(cert.get()), Path.of(key.get()))), limits,
+        challenges);
   }
 
   /**

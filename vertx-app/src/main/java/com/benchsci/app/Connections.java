@@ -45,16 +45,16 @@ final class Connections extends ChannelInboundHandlerAdapter {
     Channel connection = (Channel) msg;
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
-      connection.unsafe().closeForcibly();
+      Internals.closeUnregistered(connection);
       if (full.compareAndSet(false, true)) {
-        System.out.println("connection cap reached: " + max + " open, closing new connections until some end");
+        Stdout.get().event("connection cap reached: " + max + " open, closing new connections until some end");
       }
       return;
     }
     connection.closeFuture().addListener(closed -> {
       int left = open.decrementAndGet();
       if (left < max * 9L / 10 && full.compareAndSet(true, false)) {
-        System.out.println("connections below the cap again: " + left + " open");
+        Stdout.get().event("connections below the cap again: " + left + " open");
       }
       if (left == 0 && draining) {
         allClosed.complete(null);

@@ -19,8 +19,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** Serves the greeting on HTTP and, when a certificate is configured, on HTTPS. */
 public final class HelloVerticle extends VerticleBase {
@@ -39,15 +39,10 @@ public final class HelloVerticle extends VerticleBase {
       </html>
       """.formatted(GREETING));
   private static final Buffer HEALTH = Buffer.buffer("{\"status\":\"UP\"}\n");
+  private static final Buffer NOT_FOUND = Buffer.buffer("Not Found\n");
   private static final String ALLOWED = "GET, HEAD";
-
-  // See tls(): TLS 1.3's three suites, then TLS 1.2's ECDHE ones with an AEAD cipher, for EC and RSA certificates.
-  private static final List<String> TLS_CIPHER_SUITES = List.of(
-      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", // TLS 1.3
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+  // RFC 8555 section 8.3: tokens are base64url; anything else names no file the ACME service wrote.
+  private static final Pattern ACME_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
 
   // Requests still running when SIGTERM arrives get this long to finish before their connections are cut.
   static final int SHUTDOWN_GRACE_SECONDS = 3;
@@ -72,7 +67,8 @@ public final class HelloVerticle extends VerticleBase {
     Router router = router();
     List<Future<HttpServer>> listening = new ArrayList<>();
     listening.add(listen(router, hardened(), "http", config.httpPort()));
-    config.https().ifPresent(https -> listening.add(listen(router, tls(hardened()), "https", https.port())));
+    config.https().ifPresent(https -> listening.add(
+        listen(router, Tls.onServer(hardened(), keyCert.orElseThrow()), "https", https.port())));
     return Future.all(listening);
   }
 
@@ -90,6 +86,14 @@ public final class HelloVerticle extends VerticleBase {
   /** The port the HTTPS listener got. */
   public int httpsPort() {
     return servers.get(1).actualPort();
+  }
+
+  /**
+   * New HTTPS connections get {@code keyCert} from now on; open ones keep theirs. Listeners of other instances on the
+   * same port share one server, which the first call updates and later ones find already up to date.
+   */
+  Future<Boolean> useCertificate(PemKeyCertOptions keyCert) {
+    return servers.get(1).updateSSLOptions(Tls.options(keyCert));
   }
 
   private Future<HttpServer> listen(Router router, HttpServerOptions options, String scheme, int port) {
@@ -128,17 +132,6 @@ public final class HelloVerticle extends VerticleBase {
         .setReusePort(true);
   }
 
-  /**
-   * TLS 1.3, and TLS 1.2 only with ECDHE key exchange (forward secrecy) and AEAD ciphers (GCM, ChaCha20-Poly1305):
-   * no static RSA, no CBC. HTTP/1.1 only, as in clear text.
-   */
-  private HttpServerOptions tls(HttpServerOptions options) {
-    options.setSsl(true).setKeyCertOptions(keyCert.orElseThrow())
-        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
-    TLS_CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
-    return options;
-  }
-
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(AccessLog::handle);
@@ -146,7 +139,8 @@ public final class HelloVerticle extends VerticleBase {
     getOrHead(router.route("/")).handler(ctx -> send(ctx, 200, HTML, PAGE));
     getOrHead(router.route("/hello")).handler(ctx -> send(ctx, 200, HTML, PAGE));
     getOrHead(router.route("/health")).handler(ctx -> send(ctx, 200, JSON, HEALTH));
-    router.errorHandler(404, ctx -> send(ctx, 404, TEXT, Buffer.buffer("Not Found\n")));
+    getOrHead(router.route("/.well-known/acme-challenge/:token")).handler(this::acmeChallenge);
+    router.errorHandler(404, ctx -> send(ctx, 404, TEXT, NOT_FOUND));
     router.errorHandler(405, ctx -> {
       ctx.response().putHeader(HttpHeaders.ALLOW, ALLOWED);
       send(ctx, 405, TEXT, Buffer.buffer("Method Not Allowed\n"));
@@ -165,6 +159,27 @@ public final class HelloVerticle extends VerticleBase {
       ctx.addEndHandler(ended -> ctx.request().connection().close());
     }
     ctx.next();
+  }
+
+  /**
+   * The answer to the CA's http-01 challenge for a token, from the file the ACME service wrote for it: a file, so
+   * whichever rollout slot is serving port 80 has it. Read by Vert.x's file system on a worker thread, off the event
+   * loop; a token with no file is a 404.
+   */
+  private void acmeChallenge(RoutingContext ctx) {
+    String token = ctx.pathParam("token");
+    if (config.acmeChallenges().isEmpty() || !ACME_TOKEN.matcher(token).matches()) {
+      send(ctx, 404, TEXT, NOT_FOUND);
+      return;
+    }
+    String file = config.acmeChallenges().get().resolve(token).toString();
+    vertx.fileSystem().readFile(file).onComplete(read -> {
+      if (read.succeeded()) {
+        send(ctx, 200, TEXT, read.result());
+      } else {
+        send(ctx, 404, TEXT, NOT_FOUND);
+      }
+    });
   }
 
   private static Route getOrHead(Route route) {

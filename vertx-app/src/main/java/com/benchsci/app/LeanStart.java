@@ -27,6 +27,11 @@ final class LeanStart {
     // upgrade handling).
     setDefault("vertx.disableDnsResolver", "true");
     setDefault("vertx.disableWebsockets", "true");
+    // Vert.x and Netty log through java.util.logging, as they would with nothing else on the class path. Both prefer
+    // SLF4J when they find it, and the jar carries SLF4J for the ACME client (com.benchsci.acme): looking for its
+    // provider would cost the start and load classes this JVM never uses.
+    setDefault("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
+    Internals.nettyLogsThroughJul();
   }
 
   private static void setDefault(String key, String value) {

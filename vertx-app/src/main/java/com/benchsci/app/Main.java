@@ -5,12 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,11 +20,13 @@ import java.util.concurrent.TimeoutException;
 public final class Main {
   // Bounded so a stuck close can never hold systemd's stop: the grace period plus a little.
   private static final long STOP_WAIT_SECONDS = HelloVerticle.SHUTDOWN_GRACE_SECONDS + 2;
-  private static final long STDOUT_FLUSH_MILLIS = 200;
+  // A line about the app's own life waits this long at most for a stdout that does not take it.
+  private static final Duration SAY_WAIT = Duration.ofSeconds(1);
 
   private Main() {}
 
   public static void main(String[] args) {
+    Tls.refuseClientRenegotiation();
     LeanStart.apply();
     Config config;
     Optional<PemKeyCertOptions> keyCert;
@@ -38,24 +38,25 @@ public final class Main {
       return;
     }
 
-    // Access-log lines are many and small: buffer stdout and flush it a few times a second rather than making a
-    // write call per request, which costs a large share of the throughput.
-    System.setOut(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024),
-        false, StandardCharsets.UTF_8));
     Connections connections = new Connections(config.limits().maxConnections());
     Vertx vertx = Vertx.builder().with(lean()).withTransport(new ServerTransport(connections)).build();
-    vertx.setPeriodic(STDOUT_FLUSH_MILLIS, id -> System.out.flush());
     // One verticle instance per core: each runs on its own event loop and they share the listening ports.
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    List<HelloVerticle> verticles = new CopyOnWriteArrayList<>();
     try {
-      vertx.deployVerticle(() -> new HelloVerticle(config, keyCert, connections),
-          new DeploymentOptions().setInstances(instances)).await();
+      vertx.deployVerticle(() -> {
+        HelloVerticle verticle = new HelloVerticle(config, keyCert, connections);
+        verticles.add(verticle);
+        return verticle;
+      }, new DeploymentOptions().setInstances(instances)).await();
       SystemdNotify.ready(vertx, Optional.ofNullable(System.getenv("NOTIFY_SOCKET")));
     } catch (Exception e) {
       vertx.close();
       fail(e.getMessage());
       return;
     }
+    config.https().ifPresent(https -> CertificateReload.start(https,
+        pem -> verticles.stream().map(verticle -> verticle.useCertificate(pem)).toList()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, connections, config.limits()), "graceful-stop"));
     String https = config.https().map(h -> ", https port " + h.port()).orElse("");
     say("listening on http port " + config.httpPort() + https);
@@ -97,8 +98,12 @@ public final class Main {
 
   /** A line about the app's own life, written out at once (access-log lines before it go with it, in order). */
   private static void say(String line) {
-    System.out.println(line);
-    System.out.flush();
+    Stdout.get().event(line);
+    try {
+      Stdout.get().flush(SAY_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void fail(String message) {

@@ -1,12 +1,9 @@
 package com.benchsci.app;
 
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.impl.VertxHttpRequestDecoder;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.List;
 
 /**
@@ -15,22 +12,15 @@ import java.util.List;
  * and a proxy in front of it would agree on (request smuggling). Netty drops the Content-Length of the first and reads
  * the body of the second as the next request; here both become invalid requests, which the app answers 400 and closes.
  */
-final class StrictRequestDecoder extends VertxHttpRequestDecoder {
-  private static final String NAME = "httpDecoder"; // Vert.x's name for its decoder in the pipeline
+final class StrictRequestDecoder extends Internals.RequestDecoder {
 
-  private StrictRequestDecoder(HttpServerOptions options) {
+  StrictRequestDecoder(HttpServerOptions options) {
     super(options);
   }
 
-  /**
-   * Puts this decoder in place of Vert.x's on a new HTTP/1 connection. Runs as the server's connection handler, which
-   * Vert.x calls while it builds the pipeline, before a byte of the connection is decoded.
-   */
+  /** Puts this decoder in place of Vert.x's on a new HTTP/1 connection, as its server's connection handler. */
   static void install(HttpConnection connection, HttpServerOptions options) {
-    ChannelPipeline pipeline = ((ConnectionBase) connection).channelHandlerContext().pipeline();
-    if (pipeline.get(NAME) != null) {
-      pipeline.replace(NAME, NAME, new StrictRequestDecoder(options));
-    }
+    Internals.replaceRequestDecoder(connection, options, StrictRequestDecoder::new);
   }
 
   /** Netty's hook for Content-Length beside chunked: it would drop the Content-Length and carry on. */

@@ -9,7 +9,6 @@ import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -37,7 +36,7 @@ final class SystemdNotify {
     String path = name.startsWith("@") ? '\0' + name.substring(1) : name;
     try {
       Channel channel = new Bootstrap()
-          .group(((VertxInternal) vertx).nettyEventLoopGroup())
+          .group(Internals.eventLoops(vertx))
           .channel(EpollDomainDatagramChannel.class)
           // Sends need an active channel; an unbound one becomes active on registration only with this option.
           .option(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true)

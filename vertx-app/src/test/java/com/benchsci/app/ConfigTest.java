@@ -41,6 +41,15 @@ class ConfigTest {
   }
 
   @Test
+  void readsTheAcmeChallengeDirectoryWithOrWithoutHttps() {
+    assertThat(Config.fromEnv(Map.of("ACME_CHALLENGE_DIR", "/var/lib/hello-acme/challenges")).acmeChallenges())
+        .contains(Path.of("/var/lib/hello-acme/challenges"));
+    assertThat(Config.fromEnv(Map.of("ACME_CHALLENGE_DIR", "/c", "TLS_CERT_FILE", "c.pem", "TLS_KEY_FILE", "k.pem"))
+        .acmeChallenges()).contains(Path.of("/c"));
+    assertThat(Config.fromEnv(Map.of()).acmeChallenges()).isEmpty();
+  }
+
+  @Test
   void httpsPortDefaultsTo8443WhenACertificateIsConfigured() {
     Config config = Config.fromEnv(Map.of("TLS_CERT_FILE", "c.pem", "TLS_KEY_FILE", "k.pem"));
 

@@ -23,14 +23,28 @@ final class JavaCommand {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m"));
     command.addAll(jvmFlags);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of("-cp", appClassPath(), main.getName()));
     command.addAll(List.of(args));
     return command;
   }
 
-  /** The app's environment variables, so a test's own settings are the only ones the app sees. */
+  /**
+   * This module's classes, test classes and runtime dependencies, as the build passes them (app.classpath): what the
+   * jar carries, without the test-only tools on the test JVM's own class path.
+   */
+  private static String appClassPath() {
+    String classPath = System.getProperty("app.classpath");
+    if (classPath == null || classPath.contains("${")) {
+      throw new IllegalStateException("app.classpath is not set: run the tests through Maven (vertx-app/pom.xml)");
+    }
+    return classPath;
+  }
+
+  /** The app's and the ACME client's variables, so a test's own settings are the only ones they see. */
   private static final List<String> APP_VARIABLES = List.of("HTTP_PORT", "HTTPS_PORT", "TLS_CERT_FILE",
-      "TLS_KEY_FILE", "MAX_CONNECTIONS", "REQUEST_TIMEOUT_SECONDS", "DRAIN_SECONDS", "NOTIFY_SOCKET");
+      "TLS_KEY_FILE", "MAX_CONNECTIONS", "REQUEST_TIMEOUT_SECONDS", "DRAIN_SECONDS", "NOTIFY_SOCKET",
+      "ACME_CHALLENGE_DIR", "ACME_DIRECTORY", "ACME_EMAIL", "ACME_STATE_DIR", "ACME_IP",
+      "AWS_EC2_METADATA_SERVICE_ENDPOINT");
 
   /** A process for {@code command} whose app variables are exactly {@code env}; the caller sets redirects and starts. */
   static ProcessBuilder process(List<String> command, Map<String, String> env) {

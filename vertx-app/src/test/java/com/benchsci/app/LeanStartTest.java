@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,38 @@ class LeanStartTest {
     assertThat(pkcs12IterationCounts(dir, List.of())).isNotEmpty().containsOnly("1");
     assertThat(pkcs12IterationCounts(dir, List.of("-Dkeystore.pkcs12.keyPbeIterationCount=10000")))
         .isNotEmpty().containsOnly("10000");
+  }
+
+  /**
+   * The jar also carries the ACME client (com.benchsci.acme) and what it brings: acme4j, jose4j, Bouncy Castle,
+   * SLF4J. Serving HTTP, HTTPS and a challenge answer and swapping in a new certificate loads none of it: its classes
+   * cost the serving JVM nothing, and Netty and Vert.x, which would take SLF4J when they find it, log as before.
+   */
+  @Test
+  void servingLoadsNothingOfTheAcmeClient(@TempDir Path dir) throws Exception {
+    TestCertificate first = TestCertificate.create(Files.createDirectory(dir.resolve("first")));
+    TestCertificate second = TestCertificate.create(Files.createDirectory(dir.resolve("second")));
+    Path challenges = Files.createDirectory(dir.resolve("challenges"));
+    Files.writeString(challenges.resolve("token"), "token.thumbprint");
+    Path log = dir.resolve("classes.log");
+    int port = JavaCommand.freePort();
+    Process app = start(JavaCommand.of(List.of("-Xlog:class+load=info:file=" + log), Main.class),
+        Map.of("HTTP_PORT", String.valueOf(port), "HTTPS_PORT", "0", "TLS_CERT_FILE", first.certFile().toString(),
+            "TLS_KEY_FILE", first.keyFile().toString(), "ACME_CHALLENGE_DIR", challenges.toString()), null);
+    ProcessLines stdout = new ProcessLines(app.getInputStream());
+    assertThat(stdout.next()).startsWith("listening on http port " + port);
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write("GET /.well-known/acme-challenge/token HTTP/1.1\r\nHost: localhost\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      assertThat(RawResponse.read(new BufferedInputStream(socket.getInputStream())).status()).isEqualTo(200);
+    }
+    Files.move(second.keyFile(), first.keyFile(), StandardCopyOption.REPLACE_EXISTING);
+    Files.move(second.certFile(), first.certFile(), StandardCopyOption.REPLACE_EXISTING);
+    stdout.next(line -> line.startsWith("certificate reloaded"));
+    stop(app);
+
+    assertThat(Files.readString(log)).contains("com.benchsci.app.CertificateReload ")
+        .doesNotContain("com.benchsci.acme.", "org.shredzone.", "org.jose4j.", "org.bouncycastle.", "org.slf4j.");
   }
 
   /** The host's container has only loopback, as here: no interface with a hardware address for Netty to find. */

@@ -29,7 +29,7 @@ class LimitsTest {
   private void start(Config.Limits limits) {
     Connections connections = new Connections(limits.maxConnections());
     vertx = Vertx.builder().withTransport(new ServerTransport(connections)).build();
-    HelloVerticle verticle = new HelloVerticle(new Config(0, Optional.empty(), limits), Optional.empty(), connections);
+    HelloVerticle verticle = new HelloVerticle(new Config(0, Optional.empty(), limits, Optional.empty()), Optional.empty(), connections);
     vertx.deployVerticle(verticle).await();
     port = verticle.httpPort();
   }

@@ -21,25 +21,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Main} in its own JVM, as systemd runs it: start failures, and stopping on SIGTERM. */
 class MainProcessTest {
-  private Process app;
-
-  @AfterEach
-  void kill() {
-    if (app != null) {
-      app.destroyForcibly();
-    }
-  }
+  @RegisterExtension final AppProcesses processes = new AppProcesses();
 
   @Test
   void aMissingCertificateStopsTheStartWithOneLineNamingTheFile(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("missing-cert.pem");
-    app = start(Map.of("HTTP_PORT", "0", "TLS_CERT_FILE", missing.toString(),
+    Process app = start(Map.of("HTTP_PORT", "0", "TLS_CERT_FILE", missing.toString(),
         "TLS_KEY_FILE", dir.resolve("key.pem").toString()), Redirect.PIPE);
 
     assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -51,7 +44,7 @@ class MainProcessTest {
   @Test
   void aPortInUseStopsTheStartWithOneLineNamingThePort() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
-      app = start(Map.of("HTTP_PORT", String.valueOf(taken.getLocalPort())), Redirect.PIPE);
+      Process app = start(Map.of("HTTP_PORT", String.valueOf(taken.getLocalPort())), Redirect.PIPE);
 
       assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(app.exitValue()).isEqualTo(1);
@@ -67,7 +60,7 @@ class MainProcessTest {
   @Test
   void sigtermStopsGracefullyUnderLoadAndExitsZero() throws Exception {
     int port = JavaCommand.freePort();
-    app = start(Map.of("HTTP_PORT", String.valueOf(port)), Redirect.INHERIT);
+    Process app = start(Map.of("HTTP_PORT", String.valueOf(port)), Redirect.INHERIT);
     ProcessLines stdout = new ProcessLines(app.getInputStream());
     assertThat(stdout.next()).isEqualTo("listening on http port " + port);
 
@@ -99,7 +92,7 @@ class MainProcessTest {
   void badRequestsGetA400AndOneLogLineEachAndNothingOnStderr(@TempDir Path dir) throws Exception {
     int port = JavaCommand.freePort();
     Path stderr = dir.resolve("stderr");
-    app = start(Map.of("HTTP_PORT", String.valueOf(port)), Redirect.to(stderr.toFile()));
+    Process app = start(Map.of("HTTP_PORT", String.valueOf(port)), Redirect.to(stderr.toFile()));
     ProcessLines stdout = new ProcessLines(app.getInputStream());
     assertThat(stdout.next()).isEqualTo("listening on http port " + port);
     List<String> requests = List.of("GET / HTTP/1.1\r\n\r\n", "GET /%zz HTTP/1.1\r\nHost: localhost\r\n\r\n",
@@ -143,8 +136,8 @@ class MainProcessTest {
     }
   }
 
-  private static Process start(Map<String, String> env, Redirect stderr) throws IOException {
-    return JavaCommand.process(JavaCommand.of(Main.class), env).redirectError(stderr).start();
+  private Process start(Map<String, String> env, Redirect stderr) throws IOException {
+    return processes.start(JavaCommand.process(JavaCommand.of(Main.class), env).redirectError(stderr));
   }
 
   private static List<String> lines(InputStream stream) throws IOException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A process's output lines as they come, read on a daemon thread, so a test can wait for one with a timeout. */
 final class ProcessLines {
@@ -32,6 +33,16 @@ final class ProcessLines {
   /** The next line, or null when none came within 30 s. */
   String next() throws InterruptedException {
     return queue.poll(30, TimeUnit.SECONDS);
+  }
+
+  /** The next line {@code wanted} accepts, passing over those before it (an app's access-log lines, say). */
+  String next(Predicate<String> wanted) throws InterruptedException {
+    for (String line = next(); line != null; line = next()) {
+      if (wanted.test(line)) {
+        return line;
+      }
+    }
+    throw new AssertionError("no such line within 30 s");
   }
 
   /** Every line not taken yet, once the stream has ended. */

@@ -9,15 +9,11 @@ import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,17 +133,12 @@ class ProtocolHygieneTest {
 
   /** A handshake offering only {@code protocol} and {@code suite}; returns the suite agreed on. */
   private String handshake(String protocol, String suite) throws Exception {
-    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-    trusted.load(null, null);
-    try (InputStream pem = Files.newInputStream(cert.certFile())) {
-      trusted.setCertificateEntry("app", CertificateFactory.getInstance("X.509").generateCertificate(pem));
-    }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", verticle.httpsPort())) {
-      socket.setSoTimeout(30_000);
+    return handshake(TestTrust.trusting(cert.certFile()), verticle.httpsPort(), protocol, suite);
+  }
+
+  /** A handshake with the server on {@code port} offering only {@code protocol} and {@code suite}; the suite agreed. */
+  static String handshake(SSLContext trust, int port, String protocol, String suite) throws Exception {
+    try (SSLSocket socket = TestTrust.connect(trust, port)) {
       socket.setEnabledProtocols(new String[] {protocol});
       socket.setEnabledCipherSuites(new String[] {suite});
       socket.startHandshake();

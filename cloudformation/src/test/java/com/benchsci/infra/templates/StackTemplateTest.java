@@ -55,15 +55,6 @@ class StackTemplateTest {
   }
 
   @Test
-  void selfSignedCertificateOnlyWhenNoneExists() {
-    String[] cert = path(INIT, "commands", "01-self-signed-certificate");
-
-    assertThat(TemplateNode.text(STACK, path(cert, "command")))
-        .contains("openssl req -x509", "/etc/hello/tls/key.pem", "/etc/hello/tls/cert.pem");
-    assertThat(TemplateNode.text(STACK, path(cert, "test"))).isEqualTo("test ! -s /etc/hello/tls/cert.pem");
-  }
-
-  @Test
   void cfnHupRerunsCfnInitWhenTheMetadataChanges() {
     String hook = TemplateNode.text(STACK, path(INIT, "files", "/etc/cfn/hooks.d/cfn-auto-reloader.conf", "content"));
 

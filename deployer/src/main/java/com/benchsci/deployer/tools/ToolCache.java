@@ -4,6 +4,10 @@ import com.benchsci.deployer.core.DeployException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -15,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +27,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * Finds the pinned external tools (cfn-lint, cfn-guard, moto, CircleCI's config schema) and installs the ones that
+ * Finds the pinned external tools (cfn-lint, cfn-guard, moto, CircleCI's config schema, Pebble) and installs the ones that
  * are missing into a cache the build manages ({@link #defaultRoot}), never into the work tree. A tool already on
  * the machine is used only when it is exactly the pinned version. Versions come from the parent pom through
  * {@code tool-versions.properties}.
@@ -30,6 +35,8 @@ import java.util.stream.Stream;
 public final class ToolCache {
 
   private static final Duration INSTALL_LIMIT = Duration.ofMinutes(10);
+  // Debian's own archive, the address in its sources.list; the SHA-256 pin is what makes plain HTTP safe.
+  private static final String DEBIAN_ARCHIVE = "http://deb.debian.org/debian/";
 
   /** Written into a virtual environment once pip has installed everything into it. */
   private static final String INSTALLED = ".hello-host-installed";
@@ -140,6 +147,74 @@ public final class ToolCache {
   }
 
   /**
+   * Pebble, Let's Encrypt's test ACME server, from Debian's package: for the tests of the host's ACME client. The
+   * package's build prints no version ("dev"): the pinned SHA-256 is what says which one it is.
+   */
+  public Path pebble() {
+    return debianPackage("pebble", "pebble.deb").resolve("usr/bin/pebble");
+  }
+
+  /**
+   * The files of a Debian package at the version pinned under {@code key}, unpacked once with {@code dpkg-deb -x}
+   * (nothing installed, no maintainer scripts run). The .deb comes from Debian's archive over HTTP, as apt fetches
+   * it, and is refused unless its SHA-256 is the one pinned for this machine's architecture under
+   * {@code key.<arch>.sha256}; it is unpacked beside the cache and moved in whole, so a broken install leaves nothing.
+   */
+  Path debianPackage(String name, String key) {
+    String arch = debianArch();
+    String file = name + "_" + version(key) + "_" + arch + ".deb";
+    String pool = name.startsWith("lib") ? name.substring(0, 4) : name.substring(0, 1);
+    URI url = URI.create(DEBIAN_ARCHIVE + "pool/main/" + pool + "/" + name + "/" + file);
+    Path installed = root.resolve("deb").resolve(file.substring(0, file.length() - ".deb".length()));
+    withLock(() -> {
+      if (Files.isDirectory(installed)) {
+        return;
+      }
+      System.err.printf("Installing Debian package %s into %s%n", file, installed);
+      Path work = null;
+      try {
+        work = Files.createTempDirectory(root, ".deb-install-");
+        Path deb = work.resolve(file);
+        download(url, deb);
+        String sha256 = HexFormat.of().formatHex(digest(deb, "SHA-256"));
+        String expected = version(key + "." + arch + ".sha256");
+        if (!sha256.equals(expected)) {
+          throw new IllegalStateException("Debian package " + url + " has SHA-256 " + sha256 + ", but " + expected
+              + " is pinned (" + key + "." + arch + ".sha256 in the parent pom): refusing it");
+        }
+        Path unpacked = Files.createDirectory(work.resolve("root"));
+        run(List.of("dpkg-deb", "-x", deb.toString(), unpacked.toString()));
+        Files.createDirectories(installed.getParent());
+        Files.move(unpacked, installed, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot install Debian package " + file + " into " + installed, e);
+      } finally {
+        deleteTree(work);
+      }
+    });
+    return installed;
+  }
+
+  private static void download(URI url, Path to) throws IOException {
+    try {
+      HttpResponse<Path> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build()
+          .send(HttpRequest.newBuilder(url).timeout(INSTALL_LIMIT).build(), HttpResponse.BodyHandlers.ofFile(to));
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("GET " + url + " answered HTTP " + response.statusCode());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while fetching " + url, e);
+    }
+  }
+
+  /** Debian's name for this machine's architecture. */
+  private static String debianArch() {
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    return arch.equals("amd64") || arch.equals("x86_64") ? "amd64" : "arm64";
+  }
+
+  /**
    * The unpacked contents of an npm package at the version pinned under {@code key}, installed once. The tarball
    * comes from the registry through {@code npm pack} (no dependencies, no install scripts) and is refused unless
    * its sha512 is the integrity pinned under {@code key.integrity}, so a changed or substituted package never
@@ -228,15 +303,19 @@ public final class ToolCache {
 
   /** The tarball's integrity in npm's notation (Subresource Integrity: sha512, base64). */
   private static String integrityOf(Path tarball) throws IOException {
-    try (InputStream in = Files.newInputStream(tarball)) {
-      MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+    return "sha512-" + Base64.getEncoder().encodeToString(digest(tarball, "SHA-512"));
+  }
+
+  private static byte[] digest(Path file, String algorithm) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance(algorithm);
       byte[] buffer = new byte[64 * 1024];
       for (int n; (n = in.read(buffer)) > 0; ) {
-        sha512.update(buffer, 0, n);
+        digest.update(buffer, 0, n);
       }
-      return "sha512-" + Base64.getEncoder().encodeToString(sha512.digest());
+      return digest.digest();
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-512", e);
+      throw new IllegalStateException("this JVM has no " + algorithm, e);
     }
   }
 

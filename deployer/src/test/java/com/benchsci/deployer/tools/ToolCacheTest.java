@@ -51,6 +51,34 @@ class ToolCacheTest {
   }
 
   @Test
+  void pebbleIsUnpackedFromThePinnedDebianPackageOutsideTheWorkTree() throws Exception {
+    Path pebble = tools.pebble();
+    assertThat(Files.isExecutable(pebble)).isTrue();
+    assertThat(pebble.toAbsolutePath().startsWith(Path.of("").toAbsolutePath().getParent())).isFalse();
+    assertThat(pebble.toString()).contains("pebble_" + tools.version("pebble.deb") + "_");
+    // The Debian build prints no version number ("dev"): its answer proves the binary runs here, the pin which it is.
+    assertThat(output(List.of(pebble.toString(), "-version"))).startsWith("Pebble version:");
+  }
+
+  @Test
+  void aDebianPackageWhoseFileIsNotThePinnedOneIsRefusedAndLeavesNothing(@TempDir Path emptyCache) {
+    Properties pins = ToolCache.loadVersions();
+    // Another digest stands for a substituted or altered .deb.
+    pins.setProperty("pebble.deb.amd64.sha256", "0".repeat(64));
+    pins.setProperty("pebble.deb.arm64.sha256", "0".repeat(64));
+    ToolCache tampered = new ToolCache(emptyCache, pins);
+
+    assertThatThrownBy(tampered::pebble)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("/pool/main/p/pebble/pebble_" + tools.version("pebble.deb") + "_")
+        .hasMessageContaining("but " + "0".repeat(64) + " is pinned")
+        .hasMessageContaining("refusing it")
+        .hasMessageNotContaining("\n");
+    assertThat(emptyCache.resolve("deb")).doesNotExist();
+    assertThat(emptyCache.toFile().list()).containsOnly(".lock");
+  }
+
+  @Test
   void cfnLintIsThePinnedVersion() throws Exception {
     List<String> cmd = new ArrayList<>(tools.cfnLint());
     cmd.add("--version");

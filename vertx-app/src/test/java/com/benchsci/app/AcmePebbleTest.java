@@ -1,0 +1,192 @@
+package com.benchsci.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.benchsci.acme.AcmeMain;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The app and the ACME client (com.benchsci.acme.AcmeMain, as the hello-acme service runs it: a JVM per run, umask
+ * 0077) against a real ACME server, Pebble, on loopback: the client gets a certificate for 127.0.0.1 through the app's
+ * port (http-01), the app serves it to a client that trusts Pebble's root and nothing else, the client renews it when
+ * the CA's renewal information says so while HTTPS load runs with no failed request, and when the CA is gone it says
+ * so once, backs off, keeps the certificate it has, and serves a self-signed one once that lapses.
+ */
+class AcmePebbleTest {
+  // Long enough for a renewal run and the app's pick-up well inside it, short enough to see it lapse.
+  private static final Duration VALIDITY = Duration.ofSeconds(30);
+  @RegisterExtension final AppProcesses processes = new AppProcesses();
+  @TempDir Path dir;
+  private final Map<String, String> env = new HashMap<>();
+  private final List<Pebble> pebbles = new ArrayList<>();
+  private TestCertificate pebbleApi;
+  private Pebble pebble;
+  private Path cert;
+  private Path key;
+  private Path challenges;
+  private Path state;
+  private int http;
+  private int https;
+
+  @BeforeEach
+  void hostFilesAndPebble() throws Exception {
+    http = JavaCommand.freePort();
+    https = JavaCommand.freePort();
+    pebbleApi = TestCertificate.create(Files.createDirectory(dir.resolve("pebble-api")));
+    pebble = pebble("pebble");
+    cert = Files.createDirectory(dir.resolve("tls")).resolve("cert.pem");
+    key = dir.resolve("tls").resolve("key.pem");
+    challenges = Files.createDirectory(dir.resolve("challenges"));
+    state = Files.createDirectory(dir.resolve("state"));
+    env.putAll(Map.of("TLS_CERT_FILE", cert.toString(), "TLS_KEY_FILE", key.toString(),
+        "ACME_CHALLENGE_DIR", challenges.toString(), "ACME_STATE_DIR", state.toString(), "ACME_IP", "127.0.0.1",
+        "ACME_DIRECTORY", pebble.directory().toString()));
+  }
+
+  @AfterEach
+  void stopPebbles() throws InterruptedException {
+    for (Pebble started : pebbles) {
+      started.close();
+    }
+  }
+
+  @Test
+  void aCertificateFromTheCaIsServedRenewedUnderLoadAndReplacedBySelfSignedWhenTheCaIsGone() throws Exception {
+    ProcessLines appLog = boot();
+
+    // The first certificate from the CA, picked up by the running app.
+    List<String> issued = acme("renew");
+    assertThat(issued).singleElement().asString().startsWith("certificate for 127.0.0.1 from " + pebble.directory()
+        + " (profile shortlived) written, valid until ");
+    assertThat(mode(key)).isEqualTo("rw-r-----");
+    assertThat(mode(cert)).isEqualTo("rw-r--r--");
+    assertThat(mode(state.resolve("account-key.pem"))).isEqualTo("rw-------");
+    assertThat(mode(state.resolve("state.properties"))).isEqualTo("rw-------");
+    assertThat(challenges.toFile().list()).as("the challenge answer is gone once the CA has decided").isEmpty();
+    X509Certificate first = TestTrust.read(cert);
+    appLog.next(line -> line.startsWith("certificate reloaded from " + cert + ": for [127.0.0.1], issued by CN=Pebble"));
+    SSLContext trustingPebble = TestTrust.trusting(pebble.root());
+    assertThat(TestTrust.presented(trustingPebble, https)).isEqualTo(first);
+
+    // The CA says renew now: the next run does, while clients trusting only Pebble's root keep requesting.
+    try (LoadClient load = new LoadClient(() -> TestTrust.connect(trustingPebble, https), 2)) {
+      load.awaitMore(200);
+      pebble.suggestRenewal(first, Instant.now().minusSeconds(120), Instant.now().minusSeconds(60));
+      assertThat(acme("renew")).singleElement().asString().startsWith("certificate for 127.0.0.1 from ");
+      X509Certificate second = TestTrust.read(cert);
+      assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+      appLog.next(line -> line.startsWith("certificate reloaded from " + cert + ": for [127.0.0.1], issued by CN=Pebble"));
+      assertThat(TestTrust.presented(trustingPebble, https)).isEqualTo(second);
+      load.awaitMore(200);
+      assertThat(load.stop()).as("failed requests while the certificate was renewed").isEmpty();
+    }
+
+    // The CA is gone: one line with the next attempt, then quiet, and the certificate served stays.
+    pebble.close();
+    X509Certificate served = TestTrust.read(cert);
+    List<String> failed = acme("renew");
+    assertThat(failed).singleElement().asString()
+        .startsWith("the CA at " + pebble.directory() + " gave no certificate for 127.0.0.1: the CA cannot be reached (")
+        .contains("; next attempt after ", " (failure 1 in a row); serving the certificate valid until "
+            + served.getNotAfter().toInstant() + " meanwhile");
+    String backoff = Files.readString(state.resolve("state.properties"));
+    assertThat(acme("renew")).as("a run within the backoff asks nobody and says nothing").isEmpty();
+    assertThat(Files.readString(state.resolve("state.properties"))).contains(nextAttempt(backoff));
+    assertThat(TestTrust.presented(trustingPebble, https)).isEqualTo(served);
+
+    // Once it lapses, a self-signed certificate naming the address takes its place: HTTPS stays up.
+    long untilLapse = Duration.between(Instant.now(), served.getNotAfter().toInstant()).toMillis() + 1000;
+    Thread.sleep(Math.max(0, untilLapse)); // the certificate's own validity decides when, not a guess
+    assertThat(acme("renew")).containsExactly("self-signed certificate for 127.0.0.1 written: the served one lapses at "
+        + served.getNotAfter().toInstant());
+    appLog.next(line -> line.startsWith("certificate reloaded from " + cert + ": for [127.0.0.1], issued by CN=hello-host"));
+    X509Certificate selfSigned = TestTrust.read(cert);
+    assertThat(TestTrust.presented(TestTrust.trusting(cert), https)).isEqualTo(selfSigned);
+    assertThat(selfSigned.getSubjectAlternativeNames()).containsExactly(List.of(7, "127.0.0.1"));
+  }
+
+  /**
+   * ACME_DIRECTORY changed to another CA: its certificate is ordered at once, without waiting for the served one's
+   * renewal time. Emptied: a self-signed certificate at once, and nothing asked of any CA.
+   */
+  @Test
+  void aChangedDirectoryReplacesTheCertificateAtOnce() throws Exception {
+    ProcessLines appLog = boot();
+    assertThat(acme("renew")).singleElement().asString().startsWith("certificate for 127.0.0.1 from "
+        + pebble.directory());
+    X509Certificate first = TestTrust.read(cert);
+
+    Pebble other = pebble("other");
+    env.put("ACME_DIRECTORY", other.directory().toString());
+    assertThat(acme("renew")).singleElement().asString().startsWith("certificate for 127.0.0.1 from "
+        + other.directory());
+    assertThat(TestTrust.read(cert).getIssuerX500Principal()).isNotEqualTo(first.getIssuerX500Principal());
+
+    env.put("ACME_DIRECTORY", "");
+    assertThat(acme("renew")).containsExactly(
+        "self-signed certificate for 127.0.0.1 written: ACME_DIRECTORY is empty: self-signed certificates only",
+        "ACME_DIRECTORY is empty: self-signed certificates only");
+    appLog.next(line -> line.startsWith("certificate reloaded from " + cert + ": for [127.0.0.1], issued by CN=hello-host"));
+  }
+
+  /** As at the host's boot: a certificate without the CA, then the app serving it; returns the app's stdout. */
+  private ProcessLines boot() throws Exception {
+    assertThat(acme("fallback")).containsExactly("self-signed certificate for 127.0.0.1 written: no certificate was served");
+    Map<String, String> appEnv = new HashMap<>(env);
+    appEnv.putAll(Map.of("HTTP_PORT", String.valueOf(http), "HTTPS_PORT", String.valueOf(https)));
+    Process app = processes.start(JavaCommand.process(JavaCommand.of(Main.class), appEnv)
+        .redirectError(ProcessBuilder.Redirect.INHERIT));
+    ProcessLines appLog = new ProcessLines(app.getInputStream());
+    assertThat(appLog.next()).isEqualTo("listening on http port " + http + ", https port " + https);
+    return appLog;
+  }
+
+  /** A Pebble of its own in {@code name}, validating on the app's HTTP port. */
+  private Pebble pebble(String name) throws Exception {
+    Pebble started = Pebble.start(Files.createDirectory(dir.resolve(name)), pebbleApi, http, VALIDITY);
+    pebbles.add(started);
+    return started;
+  }
+
+  /**
+   * One run of the ACME client as the hello-acme service makes it (umask 0077, its own JVM) trusting Pebble's API;
+   * requires exit status 0 and nothing on stderr; returns its stdout lines.
+   */
+  private List<String> acme(String verb) throws Exception {
+    List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 0077 && exec \"$@\"", "sh"));
+    command.addAll(JavaCommand.of(pebble.clientJvmFlags(), AcmeMain.class, verb));
+    Process run = processes.start(JavaCommand.process(command, env));
+    run.getOutputStream().close();
+    String stdout = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String stderr = new String(run.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(run.exitValue()).as("exit status of AcmeMain %s; stderr: %s", verb, stderr).isZero();
+    assertThat(stderr).isEmpty();
+    return stdout.lines().toList();
+  }
+
+  private static String nextAttempt(String state) {
+    return state.lines().filter(line -> line.startsWith("next-attempt=")).findFirst().orElseThrow();
+  }
+
+  private static String mode(Path file) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+  }
+}
