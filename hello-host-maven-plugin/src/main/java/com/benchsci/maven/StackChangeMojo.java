@@ -48,7 +48,7 @@ abstract class StackChangeMojo extends TargetMojo {
     required(appJar, "cfn.appJar");
     DeploySettings settings = DeploySettings.builder(
             new Sources(templates.toPath(), rules.toPath(), appJar.toPath()), destination(invocation),
-            invocation.newRun())
+            invocation.newRun(mode))
         .mode(mode)
         .reviewed(ReviewedDigests.parse(reviewedDigests))
         .image(refreshImage ? ImageChoice.REFRESH : ImageChoice.KEEP)

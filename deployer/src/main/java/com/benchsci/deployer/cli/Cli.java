@@ -88,9 +88,10 @@ public final class Cli implements Callable<Integer> {
   public Integer call() {
     return run(spec, deployer -> {
       Invocation invocation = invocation();
+      Mode mode = execute ? Mode.DEPLOY : Mode.REVIEW;
       DeploySettings settings = DeploySettings.builder(new Sources(templates, rules, appJar),
-              invocation.destination(env, endpoint), invocation.newRun())
-          .mode(execute ? Mode.DEPLOY : Mode.REVIEW)
+              invocation.destination(env, endpoint), invocation.newRun(mode))
+          .mode(mode)
           .reviewed(ReviewedDigests.parse(reviewedDigests))
           .image(refreshImage ? ImageChoice.REFRESH : ImageChoice.KEEP)
           .waitLimit(Duration.ofMinutes(waitMinutes))

@@ -9,8 +9,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * One run of the deployer: its name is also the name and client token of its change sets,
- * {@code hello-host-<commit>-<UTC time>-<random>}, traceable to the commit and unique per run even for runs started
- * in the same second. {@code buildUrl} is the CI build that started it, or empty.
+ * {@code hello-host-<commit>-<UTC time>-<random>} for a deploy and {@code hello-host-review-<commit>-...} for a review,
+ * traceable to the commit and unique per run even for runs started in the same second. The review prefix is what the
+ * review role's IAM policy (bootstrap.yaml, OnlyItsOwnReviewChangeSets) lets it create and delete, so a review can
+ * never delete a deploy's pending change set. {@code buildUrl} is the CI build that started it, or empty.
  */
 public record RunId(String name, String buildUrl) {
 
@@ -22,15 +24,21 @@ public record RunId(String name, String buildUrl) {
     buildUrl = buildUrl == null ? "" : buildUrl.trim();
   }
 
-  /** A new run of {@code commit} (a hash, any length; empty when unknown), started now. */
-  public static RunId create(String commit, String buildUrl) {
-    return create(commit, buildUrl, Instant.now(), RANDOM);
+  /** Change sets of a review run start with this; a deploy's never do (see bootstrap.yaml's review role). */
+  public static final String REVIEW_PREFIX = "hello-host-review-";
+
+  /** A new run of {@code commit} (a hash, any length; empty when unknown), started now, in {@code mode}. */
+  public static RunId create(String commit, String buildUrl, Mode mode) {
+    return create(commit, buildUrl, mode, Instant.now(), RANDOM);
   }
 
-  static RunId create(String commit, String buildUrl, Instant now, RandomGenerator random) {
+  static RunId create(String commit, String buildUrl, Mode mode, Instant now, RandomGenerator random) {
     String safe = commit == null ? "" : commit.replaceAll("[^A-Za-z0-9]", "");
     String traced = safe.isEmpty() ? "nocommit" : safe.substring(0, Math.min(12, safe.length()));
-    return new RunId("hello-host-" + traced + "-" + TIME.format(now) + "-"
+    if (mode == Mode.DEPLOY && traced.startsWith("review")) {
+      traced = "c" + traced; // a deploy is never named like a review
+    }
+    return new RunId((mode == Mode.REVIEW ? REVIEW_PREFIX : "hello-host-") + traced + "-" + TIME.format(now) + "-"
         + HexFormat.of().toHexDigits(random.nextInt()), buildUrl);
   }
 

@@ -2,6 +2,7 @@ package com.benchsci.deployer.launch;
 
 import com.benchsci.deployer.core.Destination;
 import com.benchsci.deployer.core.Environment;
+import com.benchsci.deployer.core.Mode;
 import com.benchsci.deployer.core.RunId;
 import com.benchsci.deployer.tools.ToolCache;
 import java.io.IOException;
@@ -51,10 +52,13 @@ public final class Invocation {
     return new Destination(environment, environment == Environment.local ? chosen : null, get("AWS_REGION"));
   }
 
-  /** A new run of the commit being deployed: {@code $CIRCLE_SHA1}, else git's HEAD here, with the CI build's URL. */
-  public RunId newRun() {
+  /**
+   * A new run in {@code mode} of the commit being deployed: {@code $CIRCLE_SHA1}, else git's HEAD here, with the CI
+   * build's URL.
+   */
+  public RunId newRun(Mode mode) {
     String commit = get("CIRCLE_SHA1");
-    return RunId.create(commit.isEmpty() ? gitHead() : commit, get("CIRCLE_BUILD_URL"));
+    return RunId.create(commit.isEmpty() ? gitHead() : commit, get("CIRCLE_BUILD_URL"), mode);
   }
 
   private String get(String name) {

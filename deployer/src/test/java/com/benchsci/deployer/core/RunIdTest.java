@@ -12,23 +12,32 @@ class RunIdTest {
 
   @Test
   void theNameCarriesTheCommitTheUtcTimeAndARandomPart() {
-    RunId run = RunId.create("0123456789abcdef0123", "", NOON, new Random(1));
+    RunId run = RunId.create("0123456789abcdef0123", "", Mode.DEPLOY, NOON, new Random(1));
     assertThat(run.name()).matches("hello-host-0123456789ab-20260304-120506-[0-9a-f]{8}");
   }
 
   @Test
   void namesAreValidChangeSetNamesWhateverTheCommitLooksLike() {
-    assertThat(RunId.create("", "", NOON, new Random(1)).name()).startsWith("hello-host-nocommit-20260304-120506-");
-    assertThat(RunId.create("feature/x_y", "", NOON, new Random(1)).name()).startsWith("hello-host-featurexy-");
-    assertThat(RunId.create("abc", null, NOON, new Random(1)).buildUrl()).isEmpty();
+    assertThat(RunId.create("", "", Mode.DEPLOY, NOON, new Random(1)).name()).startsWith("hello-host-nocommit-20260304-120506-");
+    assertThat(RunId.create("feature/x_y", "", Mode.DEPLOY, NOON, new Random(1)).name()).startsWith("hello-host-featurexy-");
+    assertThat(RunId.create("abc", null, Mode.DEPLOY, NOON, new Random(1)).buildUrl()).isEmpty();
     // CloudFormation: [a-zA-Z][-a-zA-Z0-9]*, at most 128 characters.
-    assertThat(RunId.create("c9e971a", "", NOON, new Random(1)).changeSetName(12))
+    assertThat(RunId.create("c9e971a", "", Mode.DEPLOY, NOON, new Random(1)).changeSetName(12))
         .matches("[a-zA-Z][-a-zA-Z0-9]*").hasSizeLessThanOrEqualTo(128);
   }
 
   @Test
+  void aReviewsChangeSetsAreNamedForTheReviewRolesPolicyAndADeploysNever() {
+    // bootstrap.yaml's review role may create and delete only change sets named hello-host-review-*.
+    assertThat(RunId.create("c9e971a", "", Mode.REVIEW, NOON, new Random(1)).changeSetName(2))
+        .matches("hello-host-review-c9e971a-20260304-120506-[0-9a-f]{8}-2");
+    assertThat(RunId.create("c9e971a", "", Mode.DEPLOY, NOON, new Random(1)).name()).doesNotStartWith(RunId.REVIEW_PREFIX);
+    assertThat(RunId.create("review", "", Mode.DEPLOY, NOON, new Random(1)).name()).doesNotStartWith(RunId.REVIEW_PREFIX);
+  }
+
+  @Test
   void runsStartedInTheSameSecondDiffer() {
-    assertThat(RunId.create("c9e971a", "").name()).isNotEqualTo(RunId.create("c9e971a", "").name());
+    assertThat(RunId.create("c9e971a", "", Mode.DEPLOY).name()).isNotEqualTo(RunId.create("c9e971a", "", Mode.DEPLOY).name());
   }
 
   @Test

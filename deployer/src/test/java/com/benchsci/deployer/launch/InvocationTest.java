@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.benchsci.deployer.core.Destination;
 import com.benchsci.deployer.core.Environment;
+import com.benchsci.deployer.core.Mode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,12 +53,12 @@ class InvocationTest {
   void theRunCarriesTheCiCommitAndBuildElseGitsHeadElseNoCommit() {
     Invocation ci = new Invocation(Map.of("CIRCLE_SHA1", "c9e971a0123456789", "CIRCLE_BUILD_URL",
         "https://circleci.com/gh/example/7"), HOME, notARepository);
-    assertThat(ci.newRun().name()).startsWith("hello-host-c9e971a01234-");
-    assertThat(ci.newRun().buildUrl()).isEqualTo("https://circleci.com/gh/example/7");
-    assertThat(new Invocation(Map.of(), HOME, notARepository).newRun().name()).startsWith("hello-host-nocommit-");
+    assertThat(ci.newRun(Mode.DEPLOY).name()).startsWith("hello-host-c9e971a01234-");
+    assertThat(ci.newRun(Mode.DEPLOY).buildUrl()).isEqualTo("https://circleci.com/gh/example/7");
+    assertThat(new Invocation(Map.of(), HOME, notARepository).newRun(Mode.DEPLOY).name()).startsWith("hello-host-nocommit-");
     Path repository = Path.of(System.getProperty("repo.root"));
     if (Files.exists(repository.resolve(".git"))) {
-      assertThat(new Invocation(Map.of(), HOME, repository).newRun().name()).as("git's HEAD in a checkout")
+      assertThat(new Invocation(Map.of(), HOME, repository).newRun(Mode.DEPLOY).name()).as("git's HEAD in a checkout")
           .matches("hello-host-[0-9a-f]{7,12}-\\d{8}-\\d{6}-[0-9a-f]{8}");
     }
   }
