@@ -165,7 +165,7 @@ final class SiteOutlook {
     }
     boolean any = after.resources().keySet().stream()
         .anyMatch(id -> ELASTIC_IP.equals(Analysis.typeOf(after, id)) && Boolean.TRUE.equals(after.exists(id)));
-    return any ? "Elastic IP kept" : "No Elastic IP";
+    return any ? "Elastic IP kept" : Impact.NO_ELASTIC_IP;
   }
 
   private static boolean retains(Evaluation before, String id, String policy) {
