@@ -12,6 +12,8 @@ public record Impact(List<Row> rows, Summary summary) {
 
   /** What the summary says of a stack without an Elastic IP. */
   static final String NO_ELASTIC_IP = "No Elastic IP";
+  /** Why a stack without a host cannot take the site down: said of one stack, not of a review of several. */
+  static final String NO_HOST = "this stack holds no host";
 
   /** CloudFormation's words for replacement; {@code -} for a resource that is only added or removed. */
   public enum Replaced {
@@ -98,7 +100,8 @@ public record Impact(List<Row> rows, Summary summary) {
       MonthlyCost before = MonthlyCost.NONE;
       MonthlyCost after = MonthlyCost.NONE;
       for (Summary s : summaries) {
-        if (s.reachability() == worst && !s.because().isEmpty() && !because.contains(s.because())) {
+        if (s.reachability() == worst && !s.because().isEmpty() && !s.because().equals(NO_HOST)
+            && !because.contains(s.because())) {
           because.add(s.because());
         }
         if (!s.elasticIp().equals(NO_ELASTIC_IP) && !elasticIps.contains(s.elasticIp())) {

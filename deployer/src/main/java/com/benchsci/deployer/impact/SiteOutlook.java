@@ -50,7 +50,7 @@ final class SiteOutlook {
     if (before == null) {
       because.add("the site comes up once the host has signalled a working app");
     } else if (!hasHost(before) && !hasHost(after)) {
-      because.add("this stack holds no host");
+      because.add(Impact.NO_HOST);
     }
     MonthlyCost costBefore = total(before, analysis);
     MonthlyCost costAfter = total(after, analysis).plus(retained(rows, before));

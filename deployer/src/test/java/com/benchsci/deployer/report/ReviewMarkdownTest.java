@@ -12,9 +12,9 @@ import com.benchsci.deployer.impact.MonthlyCost;
 import com.benchsci.deployer.stack.Assessment;
 import com.benchsci.deployer.stack.ChangeTable;
 import com.benchsci.deployer.stack.StackResult;
+import com.benchsci.deployer.testing.SyntheticReviews;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -141,23 +141,7 @@ class ReviewMarkdownTest {
    */
   @Test
   void theCommentOfAHugeChangeFitsGitHubsLimitAndKeepsTheDigestsAndTheSummary() {
-    List<Impact.Row> rows = new ArrayList<>();
-    for (int i = 0; i < 3000; i++) {
-      rows.add(new Impact.Row("Subnet" + i, "AWS::EC2::Subnet", "Add", Replaced.NOT_APPLICABLE, "added",
-          Interruption.NONE, "new: a subnet with a long and detailed reason ".repeat(3), MonthlyCost.NONE,
-          MonthlyCost.NONE, true, List.of(), List.of()));
-    }
-    List<HandMade.Judged> handMade = new ArrayList<>();
-    for (int i = 0; i < 150; i++) {
-      handMade.add(new HandMade.Judged(new HandMade("WebSecurityGroup", "AWS::EC2::SecurityGroup",
-          "SecurityGroupIngress", true, "ingress tcp " + (1000 + i) + " from 0.0.0.0/0 added by hand [sgr-" + i + "]"),
-          HandMade.Verdict.KEPT, "the change set does not change WebSecurityGroup's SecurityGroupIngress"));
-    }
-    Review review = new Review("AWS us-east-1", "run");
-    review.add(Review.Shown.of("hello-host-bootstrap", new StackResult(StackResult.Kind.REVIEWED, INSTANCE_TYPE, "",
-        BOOTSTRAP_DIGEST, assessment(List.of(instanceType()), List.of(), List.of()))));
-    review.add(Review.Shown.of("hello-host", new StackResult(StackResult.Kind.REVIEWED, ChangeTable.EMPTY, "",
-        APP_DIGEST, assessment(rows, handMade, List.of()))));
+    Review review = SyntheticReviews.huge(3000, 150, BOOTSTRAP_DIGEST, APP_DIGEST);
 
     String whole = ReviewMarkdown.render(review);
     String comment = ReviewMarkdown.comment(review);
