@@ -3,8 +3,8 @@ package com.benchsci.deployer.deploy;
 import com.benchsci.deployer.core.AwsClients;
 import com.benchsci.deployer.core.DeployException;
 import com.benchsci.deployer.core.DeploySettings;
-import com.benchsci.deployer.core.ProductStack;
 import com.benchsci.deployer.core.DriftChoice;
+import com.benchsci.deployer.core.ProductStack;
 import com.benchsci.deployer.core.Safeguard;
 import com.benchsci.deployer.impact.Analysis;
 import com.benchsci.deployer.impact.DeployedTemplate;
@@ -158,7 +158,7 @@ public final class Deployment {
             BOOTSTRAP);
       }
       StackResult first = deployer.deploy(BOOTSTRAP, bootstrap, null, parameters,
-          assessorFor(BOOTSTRAP, existing, connection, analysis));
+          stack -> assessorFor(BOOTSTRAP, stack, connection, analysis));
       if (first.kind() == StackResult.Kind.UNREVIEWED) {
         review.add(Review.Shown.of(BOOTSTRAP, first));
         return null;
@@ -166,9 +166,8 @@ public final class Deployment {
       bucket = bucketOf(connection, bootstrap);
     }
     String note = bucket == null ? "" : rules.pin(bucket, current, parameters, settings.mode().executes());
-    Assessor assessor = assessorFor(BOOTSTRAP, stacks.find(BOOTSTRAP), connection, analysis);
-    review.add(new Review.Shown(BOOTSTRAP, deployer.deploy(BOOTSTRAP, bootstrap, null, parameters, assessor), "",
-        List.of(), note));
+    review.add(new Review.Shown(BOOTSTRAP, deployer.deploy(BOOTSTRAP, bootstrap, null, parameters,
+        stack -> assessorFor(BOOTSTRAP, stack, connection, analysis)), "", List.of(), note));
     return bucket;
   }
 
@@ -192,19 +191,18 @@ public final class Deployment {
         ? HostRecovery.prepare(aws.cloudFormation(), aws.ec2(), stacks.find(APP), parameters, out) : "";
     String templateUrl = app.fitsInline() ? null : ArtifactStore.uploadTemplate(aws.s3(), bucket, app, out);
     StackResult result = deployer.deploy(APP, app, templateUrl, parameters,
-        assessorFor(APP, stacks.find(APP), connection, analysis));
+        stack -> assessorFor(APP, stack, connection, analysis));
     review.add(new Review.Shown(APP, result, recovery, images, ""));
     return result.deployed();
   }
 
   /**
-   * Reads {@code existing} as it is, before its change set: its deployed template and parameters, and what was
-   * changed on it by hand. A stack that cannot take an update now (none, a failed first create, busy) has none.
-   * A refusal to read the live state is a note of the review, not a failure: the change set is what runs.
+   * Reads {@code existing} as it is, just before its change set (the engine asks once no other run holds it): its
+   * deployed template and parameters, and what was changed on it by hand; null when there is nothing deployed to
+   * update. A refusal to read the live state is a note of the review, not a failure: the change set is what runs.
    */
   private Assessor assessorFor(String stackName, Stack existing, Connection connection, Analysis analysis) {
-    StackState state = StackState.of(existing == null ? null : existing.stackStatusAsString());
-    if (state != StackState.UPDATE) {
+    if (existing == null) {
       return ChangeAssessor.forNewStack(analysis);
     }
     AwsClients aws = connection.clients();

@@ -98,7 +98,7 @@ public final class HandMadeChanges {
             + " CloudFormation knows.");
         continue;
       }
-      compare(group, expected.get(), live.get(physicalId(resources, group)), !hasEgress(deployed, group), changes);
+      changes.addAll(compare(group, expected.get(), live.get(physicalId(resources, group))));
       compared.add(group);
     }
     Optional<String> notTemplated = quirks.instanceGroupsNotAsTemplated();
@@ -112,8 +112,13 @@ public final class HandMadeChanges {
     return compared;
   }
 
-  private static void compare(String group, List<Rule> expected, List<SecurityGroupRule> live,
-      boolean defaultEgress, List<HandMade> changes) {
+  /**
+   * The rules of {@code group} added or removed by hand: {@code live} against {@code expected}; with no egress rule
+   * expected, the group has EC2's own (see {@link #expectedRules}).
+   */
+  static List<HandMade> compare(String group, List<Rule> expected, List<SecurityGroupRule> live) {
+    List<HandMade> changes = new ArrayList<>();
+    boolean defaultEgress = expected.stream().noneMatch(Rule::egress);
     Set<Rule> missing = new LinkedHashSet<>(expected);
     for (SecurityGroupRule r : live) {
       Rule rule = liveRule(r);
@@ -125,6 +130,7 @@ public final class HandMadeChanges {
     for (Rule rule : missing) {
       changes.add(new HandMade(group, SECURITY_GROUP, property(rule), true, rule + " removed by hand"));
     }
+    return changes;
   }
 
   private static String property(Rule rule) {
@@ -133,11 +139,12 @@ public final class HandMadeChanges {
 
   /**
    * The rules the template gives a group: its SecurityGroupIngress and SecurityGroupEgress, and the stand-alone
-   * SecurityGroupIngress/Egress resources that name it. Without an egress rule of its own, a VPC group has EC2's
-   * default egress rule ("allows all outbound traffic", which EC2 adds to a new group; see Security group rules,
-   * Amazon VPC User Guide). Empty when a value cannot be known here.
+   * SecurityGroupIngress/Egress resources that name it. Without egress rules of its own a group has EC2's: "When
+   * you create a security group, if you do not add egress rules, we add egress rules that allow all outbound IPv4
+   * and IPv6 traffic" (AWS::EC2::SecurityGroup, CloudFormation Template Reference). Empty when a value cannot be
+   * known here.
    */
-  private static Optional<List<Rule>> expectedRules(String group, DeployedTemplate deployed, Placeholders values) {
+  static Optional<List<Rule>> expectedRules(String group, DeployedTemplate deployed, Placeholders values) {
     List<Map<?, ?>> ingress = new ArrayList<>(entries(deployed.properties(group).get("SecurityGroupIngress")));
     List<Map<?, ?>> egress = new ArrayList<>(entries(deployed.properties(group).get("SecurityGroupEgress")));
     for (String type : List.of("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress")) {
@@ -160,11 +167,6 @@ public final class HandMadeChanges {
       }
     }
     return Optional.of(rules);
-  }
-
-  private static boolean hasEgress(DeployedTemplate deployed, String group) {
-    return !entries(deployed.properties(group).get("SecurityGroupEgress")).isEmpty()
-        || !deployed.resourcesOfType("AWS::EC2::SecurityGroupEgress").isEmpty();
   }
 
   private static boolean isDefaultEgress(Rule rule) {

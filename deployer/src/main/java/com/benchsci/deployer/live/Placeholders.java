@@ -25,6 +25,11 @@ final class Placeholders {
     this.cidrBlocks = cidrBlocks;
   }
 
+  /** {@code physicalIds} by logical id, {@code cidrBlocks} by the logical id of their VPC. */
+  static Placeholders of(Map<String, String> physicalIds, Map<String, String> cidrBlocks) {
+    return new Placeholders(Map.copyOf(physicalIds), Map.copyOf(cidrBlocks));
+  }
+
   /** The stack's resources' ids, and the address range of each of its VPCs (one DescribeVpcs). */
   static Placeholders read(Ec2Client ec2, Map<String, StackResourceSummary> resources) {
     Map<String, String> physicalIds = new LinkedHashMap<>();
@@ -42,7 +47,7 @@ final class Placeholders {
       List<String> ids = List.copyOf(vpcs.keySet());
       ec2.describeVpcs(r -> r.vpcIds(ids)).vpcs().forEach(v -> cidrBlocks.put(vpcs.get(v.vpcId()), v.cidrBlock()));
     }
-    return new Placeholders(physicalIds, cidrBlocks);
+    return of(physicalIds, cidrBlocks);
   }
 
   /** {@code text} with every placeholder filled in, or null when one names something the stack does not show. */

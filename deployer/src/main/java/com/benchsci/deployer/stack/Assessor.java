@@ -7,8 +7,9 @@ import software.amazon.awssdk.services.cloudformation.model.Change;
 
 /**
  * Judges one stack's change for the review, knowing the stack as it was before its change set (its deployed template
- * and parameters, and what was changed on it by hand, read before the change set was made). The engine asks once per
- * change it shows, and digests the answer with the change set.
+ * and parameters, and what was changed on it by hand, read by the orchestration when the engine asked, once no other
+ * run held the stack and before the change set was made). The engine asks once per change it shows, and digests the
+ * answer with the change set.
  */
 @FunctionalInterface
 public interface Assessor {

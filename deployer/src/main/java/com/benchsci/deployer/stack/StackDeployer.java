@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -69,10 +70,11 @@ public final class StackDeployer {
 
   /**
    * {@code templateUrl}: where the template was uploaded when it is too big to send inline, else null;
-   * {@code assessor}: judges the change for the review, knowing the stack as it was before.
+   * {@code assessorFor}: reads the stack as it is (null: nothing deployed to update), once no other run holds it
+   * and before its change set is made, and returns what judges the change for the review.
    */
   public StackResult deploy(String stackName, Template template, String templateUrl, Map<String, String> parameters,
-      Assessor assessor) {
+      Function<Stack, Assessor> assessorFor) {
     Stack stack = stacks.find(stackName);
     lease.refuseIfHeld(stackName, stack);
     StackState state = StackState.of(stack == null ? null : stack.stackStatusAsString());
@@ -91,7 +93,7 @@ public final class StackDeployer {
         }
       }
       case RECREATE -> {
-        Optional<StackResult> notRecreated = recreate(stackName, template, parameters, assessor);
+        Optional<StackResult> notRecreated = recreate(stackName, template, parameters, assessorFor.apply(null));
         if (notRecreated.isPresent()) {
           return notRecreated.get();
         }
@@ -100,6 +102,7 @@ public final class StackDeployer {
       }
       default -> { }
     }
+    Assessor assessor = assessorFor.apply(state == StackState.UPDATE ? stack : null);
     if (state == StackState.CREATE && !options.mode().executes()) {
       return additionsOnly(stackName, template, parameters, "Stack " + stackName + " does not exist: the review lists"
           + " the template's resources as additions (no change set created).", assessor);

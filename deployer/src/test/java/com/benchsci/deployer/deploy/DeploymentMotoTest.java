@@ -543,9 +543,10 @@ class DeploymentMotoTest {
           EmulatorQuirks.NONE, ImpactText::console);
       Assessor assessor = (newStack, template, parameters, changes, driftAware) -> new Assessment(
           Tools.analysis("us-east-1").of(null, null, template.tree(), parameters, changes), List.of(), List.of());
-      assertThat(engine.deploy("drift-aware", Template.load(one), null, Map.of(), assessor).deployed()).isTrue();
-      assertThat(engine.reviewOnly().deploy("drift-aware", Template.load(two), null, Map.of(), assessor).kind())
-          .isEqualTo(StackResult.Kind.REVIEWED);
+      assertThat(engine.deploy("drift-aware", Template.load(one), null, Map.of(), stack -> assessor).deployed())
+          .isTrue();
+      assertThat(engine.reviewOnly().deploy("drift-aware", Template.load(two), null, Map.of(), stack -> assessor)
+          .kind()).isEqualTo(StackResult.Kind.REVIEWED);
     }
     List<String> requests = proxy.requests("CreateChangeSet");
     assertThat(requests).hasSize(2);
