@@ -16,9 +16,4 @@ public record Assessment(Impact impact, List<HandMade.Judged> handMade, List<Str
     handMade = List.copyOf(handMade);
     notes = List.copyOf(notes);
   }
-
-  /** Whether any hand-made change is reverted, or may be, by this deploy. */
-  public boolean revertsHandMadeChanges() {
-    return handMade.stream().anyMatch(j -> j.verdict() != HandMade.Verdict.KEPT);
-  }
 }
