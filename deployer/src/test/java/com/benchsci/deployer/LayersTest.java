@@ -22,7 +22,8 @@ class LayersTest {
   @ArchTest
   static final ArchRule eachLayerDependsOnlyOnThoseBelow = layeredArchitecture().consideringOnlyDependenciesInLayers()
       .layer("Types").definedBy("com.benchsci.deployer.core..", "com.benchsci.deployer.template..")
-      .layer("Engine").definedBy("com.benchsci.deployer.stack..", "com.benchsci.deployer.live..")
+      .layer("Engine").definedBy("com.benchsci.deployer.stack..", "com.benchsci.deployer.live..",
+          "com.benchsci.deployer.impact..")
       .layer("Orchestration").definedBy("com.benchsci.deployer.deploy..")
       .layer("Adapters").definedBy("com.benchsci.deployer.aws..", "com.benchsci.deployer.emulator..",
           "com.benchsci.deployer.tools..", "com.benchsci.deployer.check..", "com.benchsci.deployer.report..")

@@ -3,6 +3,7 @@ package com.benchsci.maven;
 import com.benchsci.deployer.api.Checked;
 import com.benchsci.deployer.api.Deployer;
 import com.benchsci.deployer.core.DeploySettings;
+import com.benchsci.deployer.core.DriftChoice;
 import com.benchsci.deployer.core.ImageChoice;
 import com.benchsci.deployer.core.Mode;
 import com.benchsci.deployer.core.ReviewedDigests;
@@ -21,7 +22,10 @@ abstract class StackChangeMojo extends TargetMojo {
   @Parameter(property = "cfn.appJar")
   File appJar;
 
-  /** Where the Markdown review of the change sets goes when nothing is executed. */
+  /**
+   * Where the Markdown review of the change sets goes when nothing is executed; review-comment.md (the pull request's
+   * comment) and review-digests.txt go beside it.
+   */
   @Parameter(property = "cfn.reviewFile", defaultValue = "${project.build.directory}/review.md", required = true)
   File reviewFile;
 
@@ -31,6 +35,13 @@ abstract class StackChangeMojo extends TargetMojo {
    */
   @Parameter(property = "cfn.refreshImage", defaultValue = "false", required = true)
   boolean refreshImage;
+
+  /**
+   * Put what was changed by hand back to the templates: a drift-aware change set ({@code DeploymentMode
+   * REVERT_DRIFT}), reviewed like any other. On AWS only: an emulator that cannot make one is refused.
+   */
+  @Parameter(property = "cfn.revertDrift", defaultValue = "false", required = true)
+  boolean revertDrift;
 
   /**
    * Execute only change sets whose digest is the reviewed one for their stack: {@code STACK=SHA256,...}, the
@@ -52,6 +63,7 @@ abstract class StackChangeMojo extends TargetMojo {
         .mode(mode)
         .reviewed(ReviewedDigests.parse(reviewedDigests))
         .image(refreshImage ? ImageChoice.REFRESH : ImageChoice.KEEP)
+        .drift(revertDrift ? DriftChoice.REVERT : DriftChoice.KEEP)
         .waitLimit(Duration.ofMinutes(waitMinutes))
         .reviewFile(reviewFile.toPath())
         .build();

@@ -3,6 +3,9 @@ package com.benchsci.infra.ci;
 import static com.benchsci.infra.ci.CircleCiConfigSchemaTest.REPO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.deployer.deploy.Review;
+import com.benchsci.deployer.report.ReviewMarkdown;
+import com.benchsci.deployer.testing.SyntheticReviews;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -147,6 +150,36 @@ class CircleCiReviewCommentTest {
     String body = comments.get(ourComments().get(0));
     assertThat(body.length()).isLessThanOrEqualTo(65536);
     assertThat(body).contains("cut to fit a GitHub comment");
+  }
+
+  /**
+   * The deployer's comment of a change far too big for one comment (thousands of resources, a hundred and fifty
+   * rules added by hand), posted as it is: the body GitHub receives stays under its limit (GitHub answers "Body is
+   * too long (maximum is 65536 characters)" beyond it), links the job whose artifacts hold the whole review, was not
+   * cut by the script, and still carries the digests that the master deploy then reads back.
+   */
+  @Test
+  void theDeployersCommentOfAHugeReviewFitsAndItsDigestsAreReadBack() throws Exception {
+    String bootstrap = "hello-host-bootstrap=" + "cd".repeat(32);
+    String app = "hello-host=" + "ef".repeat(32);
+    Review review = SyntheticReviews.huge(3000, 150, "cd".repeat(32), "ef".repeat(32));
+    assertThat(ReviewMarkdown.render(review).length()).as("the whole review").isGreaterThan(65_536);
+    Path comment = work.resolve("review-comment.md");
+    Files.writeString(comment, ReviewMarkdown.comment(review));
+
+    Result posted = run(comment, Map.of("CIRCLE_BUILD_URL", "https://circleci.com/gh/acme/hello/4711"));
+    assertThat(posted.exitCode()).as(posted.output()).isZero();
+    String body = comments.get(ourComments().get(0));
+    assertThat(body.length()).isLessThanOrEqualTo(65_536);
+    assertThat(body.getBytes(StandardCharsets.UTF_8).length).as("in bytes too").isLessThanOrEqualTo(65_536);
+    assertThat(body).startsWith(MARKER + "\n<!-- hello-host-digests: " + bootstrap + "," + app + " -->\n")
+        .contains("more hello-host change(s): see the whole review", "The whole review: review.md in the Artifacts"
+            + " of [the review job](https://circleci.com/gh/acme/hello/4711).")
+        .doesNotContain("cut to fit a GitHub comment");
+
+    Result read = readDigests();
+    assertThat(read.exitCode()).as(read.output()).isZero();
+    assertThat(read.output().lines().toList()).last().isEqualTo(bootstrap + "," + app);
   }
 
   @Test

@@ -60,6 +60,11 @@ class BootstrapPolicyTableTest {
       "DeployRole, ssm:GetParameter, arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64, allow, -",
       "DeployRole, ec2:RunInstances, *, allow, " + VIA_CLOUDFORMATION,
       "DeployRole, ec2:RunInstances, *, deny, -",
+      // Before each change set, as the review did: the stacks' drift and the live firewall (read only).
+      "DeployRole, cloudformation:DetectStackDrift, STACK, allow, -",
+      "DeployRole, cloudformation:DescribeStackResourceDrifts, BOOTSTRAP_STACK, allow, -",
+      "DeployRole, ec2:DescribeSecurityGroupRules, *, allow, -",
+      "DeployRole, ec2:AuthorizeSecurityGroupIngress, *, deny, -",
       "DeployRole, cloudformation:ExecuteChangeSet, BOOTSTRAP_STACK, deny, -",
       "DeployRole, cloudformation:DeleteStack, BOOTSTRAP_STACK, deny, -",
       "DeployRole, ec2:ReleaseAddress, *, deny, " + VIA_CLOUDFORMATION,

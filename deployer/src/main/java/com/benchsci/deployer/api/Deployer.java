@@ -17,13 +17,14 @@ import com.benchsci.deployer.deploy.Connection;
 import com.benchsci.deployer.deploy.DeployOutcome;
 import com.benchsci.deployer.deploy.Deployment;
 import com.benchsci.deployer.emulator.LocalEmulator;
+import com.benchsci.deployer.impact.Analysis;
 import com.benchsci.deployer.emulator.Quirks;
 import com.benchsci.deployer.live.AuditOutcome;
 import com.benchsci.deployer.live.DriftOutcome;
 import com.benchsci.deployer.live.FirewallAudit;
 import com.benchsci.deployer.live.StackDrift;
 import com.benchsci.deployer.report.AuditText;
-import com.benchsci.deployer.report.ChangeTableText;
+import com.benchsci.deployer.report.ImpactText;
 import com.benchsci.deployer.report.DriftText;
 import com.benchsci.deployer.report.ReviewMarkdown;
 import com.benchsci.deployer.template.Template;
@@ -103,14 +104,16 @@ public final class Deployer {
     }
     TemplateChecks checks = done ? TemplateChecks.NONE : policyChecks(settings.sources().rules());
     // The target is worked out (and the local moto server started) only once the checks passed.
-    DeployOutcome outcome = new Deployment(settings, checks, ChangeTableText::console, out).run(() -> {
+    // The impact analysis reads the resource schemas of the target's region from the pinned cfn-lint.
+    DeployOutcome outcome = new Deployment(settings, checks, ImpactText::console,
+        region -> Analysis.standard(tools.cfnLintPackage(), region), out).run(() -> {
       Target target = target(settings.destination());
       return new Connection(SdkClients.connect(target), Quirks.of(target));
     });
     ReviewMarkdown.write(outcome);
     if (outcome.kind() == DeployOutcome.Kind.REVIEWED) {
-      out.printf("Review written to %s (digests: %s); nothing was executed.%n", outcome.reviewFile(),
-          outcome.digestsFile());
+      out.printf("Review written to %s (the pull request's comment: %s; digests: %s); nothing was executed.%n",
+          outcome.reviewFile(), outcome.commentFile(), outcome.digestsFile());
     }
     return outcome;
   }

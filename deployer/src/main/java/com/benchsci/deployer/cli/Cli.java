@@ -3,6 +3,7 @@ package com.benchsci.deployer.cli;
 import com.benchsci.deployer.api.Checked;
 import com.benchsci.deployer.api.Deployer;
 import com.benchsci.deployer.core.DeploySettings;
+import com.benchsci.deployer.core.DriftChoice;
 import com.benchsci.deployer.core.Environment;
 import com.benchsci.deployer.core.ImageChoice;
 import com.benchsci.deployer.core.Mode;
@@ -56,7 +57,8 @@ public final class Cli implements Callable<Integer> {
   boolean execute;
 
   @Option(names = "--review-file", defaultValue = "cloudformation/target/review.md",
-      description = "Where the Markdown review goes when --execute=false.")
+      description = "Where the Markdown review goes when --execute=false; review-comment.md (the pull request's"
+          + " comment) and review-digests.txt beside it.")
   Path reviewFile;
 
   @Option(names = "--endpoint", description = "Local only: an AWS API emulator to use (default: $AWS_ENDPOINT_URL,"
@@ -67,6 +69,11 @@ public final class Cli implements Callable<Integer> {
       description = "Resolve the host image from its public SSM parameter again (replaces the instance when AWS"
           + " published a new one). Without it, an existing stack keeps the image it runs.")
   boolean refreshImage;
+
+  @Option(names = "--revert-drift", arity = "0..1",
+      description = "Put what was changed by hand back to the templates: a drift-aware change set (DeploymentMode"
+          + " REVERT_DRIFT), reviewed like any other. On AWS only: an emulator that cannot make one is refused.")
+  boolean revertDrift;
 
   @Option(names = "--reviewed-digests", defaultValue = "any", paramLabel = "STACK=SHA256,...|any",
       description = "Execute only change sets whose digest is the reviewed one for their stack (the review's"
@@ -94,6 +101,7 @@ public final class Cli implements Callable<Integer> {
           .mode(mode)
           .reviewed(ReviewedDigests.parse(reviewedDigests))
           .image(refreshImage ? ImageChoice.REFRESH : ImageChoice.KEEP)
+          .drift(revertDrift ? DriftChoice.REVERT : DriftChoice.KEEP)
           .waitLimit(Duration.ofMinutes(waitMinutes))
           .reviewFile(reviewFile)
           .build();

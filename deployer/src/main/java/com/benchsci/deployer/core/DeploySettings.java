@@ -10,10 +10,12 @@ import java.util.Set;
  * One deploy or review, every choice named: what ({@code sources}), where ({@code destination}), whether to execute
  * ({@code mode}) and only what was reviewed ({@code reviewed}), which host image ({@code image}), the safeguards
  * (by default the environment's), the longest wait for one stack operation, where the Markdown review goes (its
- * digests beside it, {@link #digestsFile()}) and the run's id. Made with {@link #builder}.
+ * digests and the pull request's comment beside it, {@link #digestsFile()}, {@link #commentFile()}), the run's id,
+ * and whether hand-made changes are reverted ({@code drift}). Made with {@link #builder}.
  */
 public record DeploySettings(Sources sources, Destination destination, Mode mode, ReviewedDigests reviewed,
-    ImageChoice image, Set<Safeguard> safeguards, Duration waitLimit, Path reviewFile, RunId run) {
+    ImageChoice image, Set<Safeguard> safeguards, Duration waitLimit, Path reviewFile, RunId run,
+    DriftChoice drift) {
 
   public static final Duration DEFAULT_WAIT = Duration.ofMinutes(30);
 
@@ -21,6 +23,7 @@ public record DeploySettings(Sources sources, Destination destination, Mode mode
     Objects.requireNonNull(sources, "sources");
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(drift, "drift");
     safeguards = Set.copyOf(safeguards);
   }
 
@@ -41,7 +44,18 @@ public record DeploySettings(Sources sources, Destination destination, Mode mode
     return reviewFile.resolveSibling("review-digests.txt");
   }
 
-  /** Defaults: deploy, no digest check, keep the image, the environment's safeguards, 30 min, target/review.md. */
+  /**
+   * {@code review-comment.md} beside the review: the review cut to fit one pull-request comment (its summary first,
+   * details folded), which .circleci/post-review-comment.sh posts; the whole review stays a build artifact.
+   */
+  public Path commentFile() {
+    return reviewFile.resolveSibling("review-comment.md");
+  }
+
+  /**
+   * Defaults: deploy, no digest check, keep the image, the environment's safeguards, 30 min, target/review.md,
+   * keep what was changed by hand.
+   */
   public static final class Builder {
     private final Sources sources;
     private final Destination destination;
@@ -52,6 +66,7 @@ public record DeploySettings(Sources sources, Destination destination, Mode mode
     private Set<Safeguard> safeguards;
     private Duration waitLimit = DEFAULT_WAIT;
     private Path reviewFile;
+    private DriftChoice drift = DriftChoice.KEEP;
 
     private Builder(Sources sources, Destination destination, RunId run) {
       this.sources = sources;
@@ -90,9 +105,15 @@ public record DeploySettings(Sources sources, Destination destination, Mode mode
       return this;
     }
 
+    public Builder drift(DriftChoice drift) {
+      this.drift = drift;
+      return this;
+    }
+
     public DeploySettings build() {
       Path review = reviewFile != null ? reviewFile : sources.templates().resolve("target/review.md");
-      return new DeploySettings(sources, destination, mode, reviewed, image, safeguards, waitLimit, review, run);
+      return new DeploySettings(sources, destination, mode, reviewed, image, safeguards, waitLimit, review, run,
+          drift);
     }
   }
 }

@@ -4,9 +4,10 @@ import java.nio.file.Path;
 
 /**
  * How a deploy or review ended when it did not fail, with what it showed. A review, and a deploy that stopped, leave
- * their review at {@code reviewFile} and its digests at {@code digestsFile}.
+ * their review at {@code reviewFile}, its digests at {@code digestsFile} and the pull request's comment made of it
+ * at {@code commentFile}.
  */
-public record DeployOutcome(Kind kind, Review review, Path reviewFile, Path digestsFile) {
+public record DeployOutcome(Kind kind, Review review, Path reviewFile, Path digestsFile, Path commentFile) {
 
   public enum Kind {
     /** Both stacks are what their templates say: changed now, or already (no changes). */

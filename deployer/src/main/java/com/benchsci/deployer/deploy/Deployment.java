@@ -3,9 +3,14 @@ package com.benchsci.deployer.deploy;
 import com.benchsci.deployer.core.AwsClients;
 import com.benchsci.deployer.core.DeployException;
 import com.benchsci.deployer.core.DeploySettings;
+import com.benchsci.deployer.core.DriftChoice;
 import com.benchsci.deployer.core.ProductStack;
 import com.benchsci.deployer.core.Safeguard;
+import com.benchsci.deployer.impact.Analysis;
+import com.benchsci.deployer.impact.DeployedTemplate;
+import com.benchsci.deployer.live.HandMadeChanges;
 import com.benchsci.deployer.live.HostCheck;
+import com.benchsci.deployer.stack.Assessor;
 import com.benchsci.deployer.stack.RunLease;
 import com.benchsci.deployer.stack.StackDeployer;
 import com.benchsci.deployer.stack.StackOutputs;
@@ -21,7 +26,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 
@@ -39,12 +47,19 @@ public final class Deployment {
   private final DeploySettings settings;
   private final TemplateChecks checks;
   private final TableFormat format;
+  private final Function<String, Analysis> analyses;
   private final PrintWriter out;
 
-  public Deployment(DeploySettings settings, TemplateChecks checks, TableFormat format, PrintWriter out) {
+  /**
+   * {@code format}: how a change is shown on the console; {@code analyses}: the impact analysis for a region (the
+   * resource schemas are per region), asked once the target is known.
+   */
+  public Deployment(DeploySettings settings, TemplateChecks checks, TableFormat format,
+      Function<String, Analysis> analyses, PrintWriter out) {
     this.settings = settings;
     this.checks = checks;
     this.format = format;
+    this.analyses = analyses;
     this.out = out;
   }
 
@@ -71,12 +86,20 @@ public final class Deployment {
     Connection connection = connect.get();
     AwsClients aws = connection.clients();
     try (connection) {
+      if (settings.drift() == DriftChoice.REVERT) {
+        Optional<String> unable = connection.quirks().noDriftAwareChangeSets();
+        if (unable.isPresent()) {
+          throw new DeployException("cannot revert drift: " + unable.get());
+        }
+      }
       out.printf("Deploying to %s (environment %s, change set %s)%n", aws.target().describe(),
           settings.environment(), settings.run().name());
       out.flush();
       review = new Review(aws.target().describe(), settings.run().name());
       StackDeployer.Options options = new StackDeployer.Options(settings.mode(), settings.waitLimit(),
-          settings.has(Safeguard.TERMINATION_PROTECTION), settings.reviewed());
+          settings.has(Safeguard.TERMINATION_PROTECTION), settings.reviewed(),
+          settings.drift() == DriftChoice.REVERT);
+      Analysis analysis = analyses.apply(aws.target().region());
       Stacks stacks = new Stacks(aws.cloudFormation(), out);
       // The lease is closed before the clients: its clean-up (and its SIGINT/SIGTERM hook) still needs them.
       try (RunLease lease = new RunLease(aws.cloudFormation(), out, settings.run(), executes,
@@ -84,7 +107,8 @@ public final class Deployment {
         StackDeployer deployer = new StackDeployer(aws.cloudFormation(), out, options, lease, connection.quirks(),
             format);
         GuardRules rules = new GuardRules(bundle, aws.s3(), connection.quirks(), out);
-        String bucket = deployBootstrap(deployer, stacks, connection, bootstrap, bootstrapParameters, rules, review);
+        String bucket = deployBootstrap(deployer, stacks, connection, analysis, bootstrap, bootstrapParameters, rules,
+            review);
         if (review.unreviewed()) {
           // Nothing more executes in this run: the rest is reviewed, so the new review is whole.
           deployer = deployer.reviewOnly();
@@ -94,7 +118,8 @@ public final class Deployment {
           review.add(new Review.NotShown(APP, "Not reviewed: it needs the artifact bucket of " + BOOTSTRAP
               + ", which does not exist yet."));
         } else {
-          appDeployed = deployApp(deployer, stacks, aws, app, appParameters, bucket, artifactKey, review);
+          appDeployed = deployApp(deployer, stacks, connection, analysis, app, appParameters, bucket, artifactKey,
+              review);
         }
         if (review.unreviewed()) {
           return outcome(DeployOutcome.Kind.STOPPED_UNREVIEWED, review);
@@ -118,8 +143,8 @@ public final class Deployment {
    * in the bucket are noted, and the hook keeps its current rules in the reviewed change set. Returns the artifact
    * bucket, or null when a review finds no bootstrap stack to take it from.
    */
-  private String deployBootstrap(StackDeployer deployer, Stacks stacks, Connection connection, Template bootstrap,
-      Map<String, String> parameters, GuardRules rules, Review review) {
+  private String deployBootstrap(StackDeployer deployer, Stacks stacks, Connection connection, Analysis analysis,
+      Template bootstrap, Map<String, String> parameters, GuardRules rules, Review review) {
     Stack existing = stacks.find(BOOTSTRAP);
     Map<String, String> current = new LinkedHashMap<>();
     if (existing != null) {
@@ -132,7 +157,8 @@ public final class Deployment {
         out.printf("Creating stack %s without the Guard Hook first: the hook's rules go into its bucket.%n",
             BOOTSTRAP);
       }
-      StackResult first = deployer.deploy(BOOTSTRAP, bootstrap, null, parameters);
+      StackResult first = deployer.deploy(BOOTSTRAP, bootstrap, null, parameters,
+          stack -> assessorFor(BOOTSTRAP, stack, connection, analysis));
       if (first.kind() == StackResult.Kind.UNREVIEWED) {
         review.add(Review.Shown.of(BOOTSTRAP, first));
         return null;
@@ -140,14 +166,15 @@ public final class Deployment {
       bucket = bucketOf(connection, bootstrap);
     }
     String note = bucket == null ? "" : rules.pin(bucket, current, parameters, settings.mode().executes());
-    review.add(new Review.Shown(BOOTSTRAP, deployer.deploy(BOOTSTRAP, bootstrap, null, parameters), "", List.of(),
-        note));
+    review.add(new Review.Shown(BOOTSTRAP, deployer.deploy(BOOTSTRAP, bootstrap, null, parameters,
+        stack -> assessorFor(BOOTSTRAP, stack, connection, analysis)), "", List.of(), note));
     return bucket;
   }
 
   /** The app jar, the host image, the host's recovery, then the app stack. Returns whether it is deployed. */
-  private boolean deployApp(StackDeployer deployer, Stacks stacks, AwsClients aws, Template app,
-      Map<String, String> parameters, String bucket, String artifactKey, Review review) {
+  private boolean deployApp(StackDeployer deployer, Stacks stacks, Connection connection, Analysis analysis,
+      Template app, Map<String, String> parameters, String bucket, String artifactKey, Review review) {
+    AwsClients aws = connection.clients();
     if (settings.mode().executes()) {
       boolean uploaded = ArtifactStore.upload(aws.s3(), bucket, artifactKey, settings.sources().appJar());
       out.printf("%s s3://%s/%s%n", uploaded ? "Uploaded the app jar to" : "The app jar is already in", bucket,
@@ -163,9 +190,39 @@ public final class Deployment {
     String recovery = app.parameterNames().contains(HostCheck.GENERATION)
         ? HostRecovery.prepare(aws.cloudFormation(), aws.ec2(), stacks.find(APP), parameters, out) : "";
     String templateUrl = app.fitsInline() ? null : ArtifactStore.uploadTemplate(aws.s3(), bucket, app, out);
-    StackResult result = deployer.deploy(APP, app, templateUrl, parameters);
+    StackResult result = deployer.deploy(APP, app, templateUrl, parameters,
+        stack -> assessorFor(APP, stack, connection, analysis));
     review.add(new Review.Shown(APP, result, recovery, images, ""));
     return result.deployed();
+  }
+
+  /**
+   * Reads {@code existing} as it is, just before its change set (the engine asks once no other run holds it): its
+   * deployed template and parameters, and what was changed on it by hand; null when there is nothing deployed to
+   * update. A refusal to read the live state is a note of the review, not a failure: the change set is what runs.
+   */
+  private Assessor assessorFor(String stackName, Stack existing, Connection connection, Analysis analysis) {
+    if (existing == null) {
+      return ChangeAssessor.forNewStack(analysis);
+    }
+    AwsClients aws = connection.clients();
+    Map<String, Object> template = Template.parse(aws.cloudFormation().getTemplate(r -> r.stackName(stackName))
+        .templateBody(), "the deployed template of stack " + stackName);
+    Map<String, String> parameters = new LinkedHashMap<>();
+    existing.parameters().forEach(p -> parameters.put(p.parameterKey(), p.parameterValue()));
+    HandMadeChanges.Found found;
+    try {
+      found = HandMadeChanges.read(aws.cloudFormation(), aws.ec2(), stackName,
+          DeployedTemplate.of(template, parameters, aws.target().region()), settings.waitLimit(),
+          connection.quirks(), out);
+    } catch (AwsServiceException e) {
+      // The error code only: AWS's message names the caller's session, which differs between runs and digests.
+      String refusal = e.awsErrorDetails() == null ? "HTTP " + e.statusCode()
+          : e.awsErrorDetails().serviceName() + " " + e.awsErrorDetails().errorCode();
+      found = new HandMadeChanges.Found(List.of(), List.of("What was changed by hand on stack " + stackName
+          + " was not read: refused (" + refusal + ")."));
+    }
+    return new ChangeAssessor(analysis, template, parameters, found);
   }
 
   private String bucketOf(Connection connection, Template bootstrap) {
@@ -178,7 +235,7 @@ public final class Deployment {
   }
 
   private DeployOutcome outcome(DeployOutcome.Kind kind, Review review) {
-    return new DeployOutcome(kind, review, settings.reviewFile(), settings.digestsFile());
+    return new DeployOutcome(kind, review, settings.reviewFile(), settings.digestsFile(), settings.commentFile());
   }
 
   private static void requireParameters(Template template, String... names) {

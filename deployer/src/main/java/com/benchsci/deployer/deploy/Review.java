@@ -1,15 +1,18 @@
 package com.benchsci.deployer.deploy;
 
+import com.benchsci.deployer.impact.Impact;
 import com.benchsci.deployer.stack.StackResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a run showed, stack by stack, for the reviewer: the data of the pull request's review, which the report
- * adapter renders (report.ReviewMarkdown). A section holds everything about one stack, so what a reviewer needs to
- * see of a change (replacement, cost, drift) can be added to its rows or its section without touching the run.
+ * adapter renders (report.ReviewMarkdown). A section holds everything about one stack: its change set as shown and
+ * the assessment of it (replacement, interruption, cost, hand-made changes kept or reverted); {@link #outlook()}
+ * sums the sections up for the review's first lines.
  */
 public final class Review {
 
@@ -73,6 +76,16 @@ public final class Review {
       }
     }
     return digests;
+  }
+
+  /**
+   * What the whole run means for the site, every shown stack's summary combined: is it reachable while the changes
+   * are applied, is the Elastic IP kept, the monthly cost before and after. Empty when no stack was shown.
+   */
+  public Optional<Impact.Summary> outlook() {
+    List<Impact.Summary> summaries = sections.stream().filter(s -> s instanceof Shown)
+        .map(s -> ((Shown) s).result().assessment().impact().summary()).toList();
+    return summaries.isEmpty() ? Optional.empty() : Optional.of(Impact.Summary.combined(summaries));
   }
 
   /** Whether a change set was not executed because it was not the reviewed one: the run needs a new review. */

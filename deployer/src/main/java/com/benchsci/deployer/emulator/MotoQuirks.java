@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -141,14 +140,34 @@ public final class MotoQuirks implements EmulatorQuirks {
     return null;
   }
 
-  /** moto does not implement drift detection: DetectStackDrift answers with a server error. */
+  /**
+   * moto does not implement drift detection (DetectStackDrift answers with a server error, which the SDK would retry
+   * for seconds): it is not asked.
+   */
   @Override
-  public Optional<String> driftUnsupported(AwsServiceException refusal) {
-    if (refusal.statusCode() < 500) {
-      return Optional.empty();
-    }
-    return Optional.of("the endpoint " + endpoint + " does not support drift detection (DetectStackDrift answered"
-        + " HTTP " + refusal.statusCode() + "; moto does not implement it): run drift against AWS");
+  public Optional<String> noDriftDetection() {
+    return Optional.of("the endpoint " + endpoint + " does not support drift detection (moto 5.2.1 does not"
+        + " implement DetectStackDrift): run drift against AWS");
+  }
+
+  /**
+   * moto's CreateChangeSet ignores {@code DeploymentMode} (its parser does not read it) and moto has no drift
+   * detection: a drift-aware change set would silently be an ordinary one, which reverts nothing.
+   */
+  @Override
+  public Optional<String> noDriftAwareChangeSets() {
+    return Optional.of("the endpoint " + endpoint + " cannot make a drift-aware change set (moto 5.2.1 ignores"
+        + " DeploymentMode REVERT_DRIFT and has no drift detection): nothing was changed; revert drift on AWS");
+  }
+
+  /**
+   * moto's CloudFormation ignores an instance's NetworkInterfaces: the instance lands in the default VPC with that
+   * VPC's default group, whatever the template says, so its groups are not compared with the template.
+   */
+  @Override
+  public Optional<String> instanceGroupsNotAsTemplated() {
+    return Optional.of("the security groups on the instance's network interfaces are not compared: moto 5.2.1"
+        + " ignores an instance's NetworkInterfaces and gives it its VPC's default group");
   }
 
   /** moto runs no instance: its addresses are made up. */

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cloudformation.model.Change;
 import software.amazon.awssdk.services.cloudformation.model.Replacement;
+import software.amazon.awssdk.services.cloudformation.model.ResourceAttribute;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChange;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChangeDetail;
 
@@ -88,25 +89,26 @@ public final class Analysis {
     if (Boolean.FALSE.equals(inBefore) && Boolean.FALSE.equals(inAfter)) {
       return new Judged(listed == null ? null : row(id, type, listed, "Modify", Replaced.FALSE,
           "its Condition leaves it out before and after", Interruption.NONE, "nothing to update",
-          MonthlyCost.NONE, MonthlyCost.NONE), Fate.KEPT);
+          MonthlyCost.NONE, MonthlyCost.NONE, List.of(), List.of()), Fate.KEPT);
     }
     if (inBefore == null || inAfter == null) {
       String reason = "whether it exists depends on a Condition known only after apply";
       return new Judged(row(id, type, listed, "Modify", Replaced.CONDITIONAL, reason, Interruption.REPLACEMENT,
-          reason, cost(before, id, inBefore), cost(after, id, inAfter)), Fate.MAYBE_REPLACED);
+          reason, cost(before, id, inBefore), cost(after, id, inAfter), List.of(), List.of()), Fate.MAYBE_REPLACED);
     }
     if (!inBefore) {
       return new Judged(row(id, type, listed, "Add", Replaced.NOT_APPLICABLE, "added", Interruption.NONE,
-          "new", MonthlyCost.NONE, cost(after, id, true)), Fate.ADDED);
+          "new", MonthlyCost.NONE, cost(after, id, true), List.of(), List.of()), Fate.ADDED);
     }
     if (!inAfter) {
       return new Judged(row(id, type, listed, "Remove", Replaced.NOT_APPLICABLE, "removed",
-          Interruption.NONE, removal(before, id), cost(before, id, true), MonthlyCost.NONE), Fate.KEPT);
+          Interruption.NONE, removal(before, id), cost(before, id, true), MonthlyCost.NONE, List.of(), List.of()),
+          Fate.KEPT);
     }
     String typeBefore = typeOf(before, id);
     Derived derived = typeBefore.equals(type) ? derive(type, before, after, id)
         : new Derived(Replaced.TRUE, Interruption.REPLACEMENT, List.of("Type " + typeBefore + " -> " + type
-            + ": a new resource"), true, List.of());
+            + ": a new resource"), true, List.of(), List.of());
     if (!derived.changed() && listed == null) {
       return new Judged(null, Fate.KEPT);
     }
@@ -117,15 +119,17 @@ public final class Analysis {
       default -> derived.changed() ? Fate.UPDATED : Fate.KEPT;
     };
     return new Judged(row(id, type, listed, "Modify", verdict.replacement(), verdict.reason(), verdict.interruption(),
-        verdict.interruptionReason(), cost(before, id, true), cost(after, id, true), derived.sources()), fate);
+        verdict.interruptionReason(), cost(before, id, true), cost(after, id, true), derived.sources(),
+        derived.properties()), fate);
   }
 
   /**
    * What the templates say of one resource present before and after. {@code reasons}: one per changed top-level
-   * property (or the metadata), most disruptive first.
+   * property (or the metadata), most disruptive first; {@code properties}: the top-level properties that change or
+   * may change.
    */
   private record Derived(Replaced replacement, Interruption interruption, List<String> reasons, boolean changed,
-      List<String> sources) {}
+      List<String> sources, List<String> properties) {}
 
   private Derived derive(String type, Evaluation before, Evaluation after, String id) {
     Map<String, List<Comparison.Difference>> byProperty = new LinkedHashMap<>();
@@ -173,7 +177,7 @@ public final class Analysis {
         .sorted(Comparator.comparing((Judgement j) -> j.certain().worst(j.possible())).reversed())
         .map(Judgement::text).toList();
     return new Derived(replaced ? Replaced.TRUE : maybe ? Replaced.CONDITIONAL : Replaced.FALSE, interruption,
-        reasons, !judgements.isEmpty(), List.copyOf(sources));
+        reasons, !judgements.isEmpty(), List.copyOf(sources), List.copyOf(byProperty.keySet()));
   }
 
   /** {@code InstanceType t4g.nano -> t4g.small: some interruption, the host stops and starts ...}. */
@@ -247,18 +251,22 @@ public final class Analysis {
         + String.join(", ", resolved);
   }
 
-  private Row row(String id, String type, ResourceChange listed, String action, Replaced replacement, String reason,
-      Interruption interruption, String interruptionReason, MonthlyCost before, MonthlyCost after) {
-    return row(id, type, listed, action, replacement, reason, interruption, interruptionReason, before, after,
-        List.of());
-  }
-
+  /**
+   * {@code properties}: the top-level properties the templates change; those CloudFormation's details name are
+   * added (a drift-aware change set also sets properties the templates leave alone).
+   */
   private Row row(String id, String type, ResourceChange listed, String action, Replaced replacement, String reason,
       Interruption interruption, String interruptionReason, MonthlyCost before, MonthlyCost after,
-      List<String> sources) {
+      List<String> sources, List<String> properties) {
     String shownAction = listed != null && listed.actionAsString() != null ? listed.actionAsString() : action;
+    Set<String> changed = new LinkedHashSet<>(properties);
+    if (listed != null && listed.hasDetails()) {
+      listed.details().stream().map(ResourceChangeDetail::target)
+          .filter(t -> t != null && t.attribute() == ResourceAttribute.PROPERTIES && t.name() != null)
+          .forEach(t -> changed.add(t.name()));
+    }
     return new Row(id, type, shownAction, replacement, reason, interruption, interruptionReason, before, after,
-        listed != null, sources);
+        listed != null, sources, List.copyOf(changed));
   }
 
   private static String removal(Evaluation before, String id) {

@@ -1,5 +1,6 @@
 package com.benchsci.deployer.impact;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -8,6 +9,11 @@ import java.util.List;
  * with: is the site reachable, for how long not, is the Elastic IP kept, and the cost of the stack before and after.
  */
 public record Impact(List<Row> rows, Summary summary) {
+
+  /** What the summary says of a stack without an Elastic IP. */
+  static final String NO_ELASTIC_IP = "No Elastic IP";
+  /** Why a stack without a host cannot take the site down: said of one stack, not of a review of several. */
+  static final String NO_HOST = "this stack holds no host";
 
   /** CloudFormation's words for replacement; {@code -} for a resource that is only added or removed. */
   public enum Replaced {
@@ -31,11 +37,12 @@ public record Impact(List<Row> rows, Summary summary) {
    * One resource the change touches. {@code action}: Add, Modify or Remove (CloudFormation's word when the change
    * set lists it); {@code listed}: false when only the templates show the change (an emulator that lists less, or
    * a resource that follows another's replacement); the reasons name the properties and whose rule applies;
-   * {@code sources}: the pages of AWS's documentation the rules come from.
+   * {@code sources}: the pages of AWS's documentation the rules come from; {@code properties}: the top-level
+   * properties this change sets (what the templates change, and what CloudFormation's details name).
    */
   public record Row(String logicalId, String type, String action, Replaced replacement, String replacementReason,
       Interruption interruption, String interruptionReason, MonthlyCost costBefore, MonthlyCost costAfter,
-      boolean listed, List<String> sources) {}
+      boolean listed, List<String> sources, List<String> properties) {}
 
   /** How reachable the site is while the change is applied, best first. */
   public enum Reachability {
@@ -76,6 +83,37 @@ public record Impact(List<Row> rows, Summary summary) {
    */
   public record Summary(Reachability reachability, String because, String elasticIp, MonthlyCost before,
       MonthlyCost after, List<String> notPriced) {
+
+    /**
+     * Several stacks' summaries as one, for a review of them all: the worst reachability with its reasons (a new
+     * stack counts only when every stack is new), every Elastic IP statement, the costs added, everything not priced.
+     */
+    public static Summary combined(List<Summary> summaries) {
+      if (summaries.size() == 1) {
+        return summaries.get(0);
+      }
+      Reachability worst = summaries.stream().map(Summary::reachability)
+          .filter(r -> r != Reachability.CREATED).reduce(Reachability::worst).orElse(Reachability.CREATED);
+      List<String> because = new ArrayList<>();
+      List<String> elasticIps = new ArrayList<>();
+      List<String> notPriced = new ArrayList<>();
+      MonthlyCost before = MonthlyCost.NONE;
+      MonthlyCost after = MonthlyCost.NONE;
+      for (Summary s : summaries) {
+        if (s.reachability() == worst && !s.because().isEmpty() && !s.because().equals(NO_HOST)
+            && !because.contains(s.because())) {
+          because.add(s.because());
+        }
+        if (!s.elasticIp().equals(NO_ELASTIC_IP) && !elasticIps.contains(s.elasticIp())) {
+          elasticIps.add(s.elasticIp());
+        }
+        s.notPriced().stream().filter(n -> !notPriced.contains(n)).forEach(notPriced::add);
+        before = before.plus(s.before());
+        after = after.plus(s.after());
+      }
+      return new Summary(worst, String.join("; ", because),
+          elasticIps.isEmpty() ? NO_ELASTIC_IP : String.join("; ", elasticIps), before, after, List.copyOf(notPriced));
+    }
 
     /** The review's first line. */
     public String firstLine() {

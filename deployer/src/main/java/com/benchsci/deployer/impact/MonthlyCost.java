@@ -39,7 +39,7 @@ public record MonthlyCost(BigDecimal usd, String basis, List<String> unpriced) {
   }
 
   /** {@code +$9.20}, {@code -$1.00} or {@code $0.00}. */
-  static String delta(BigDecimal amount) {
+  public static String delta(BigDecimal amount) {
     BigDecimal cents = amount.setScale(2, RoundingMode.HALF_UP);
     return cents.signum() > 0 ? "+" + dollars(cents) : dollars(cents);
   }

@@ -50,7 +50,7 @@ final class SiteOutlook {
     if (before == null) {
       because.add("the site comes up once the host has signalled a working app");
     } else if (!hasHost(before) && !hasHost(after)) {
-      because.add("this stack holds no host");
+      because.add(Impact.NO_HOST);
     }
     MonthlyCost costBefore = total(before, analysis);
     MonthlyCost costAfter = total(after, analysis).plus(retained(rows, before));
@@ -165,7 +165,7 @@ final class SiteOutlook {
     }
     boolean any = after.resources().keySet().stream()
         .anyMatch(id -> ELASTIC_IP.equals(Analysis.typeOf(after, id)) && Boolean.TRUE.equals(after.exists(id)));
-    return any ? "Elastic IP kept" : "No Elastic IP";
+    return any ? "Elastic IP kept" : Impact.NO_ELASTIC_IP;
   }
 
   private static boolean retains(Evaluation before, String id, String policy) {

@@ -2,6 +2,7 @@ package com.benchsci.deployer.live;
 
 import com.benchsci.deployer.core.DeployException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,15 +64,24 @@ public record LiveFirewall(String instanceLogicalId, String instanceId, String v
       interfaces.add(new Interface(eni.networkInterfaceId(), index, ids));
     }
     Set<String> groupIds = new LinkedHashSet<>(groupNames.keySet());
-    Map<String, List<SecurityGroupRule>> rules = new LinkedHashMap<>();
-    groupIds.forEach(id -> rules.put(id, new ArrayList<>()));
-    ec2.describeSecurityGroupRulesPaginator(r -> r.filters(f -> f.name("group-id").values(groupIds)))
-        .securityGroupRules().forEach(rule -> rules.computeIfAbsent(rule.groupId(), k -> new ArrayList<>()).add(rule));
+    Map<String, List<SecurityGroupRule>> rules = rulesOf(ec2, groupIds);
     List<Group> groups = groupIds.stream()
         .map(id -> new Group(id, groupNames.get(id), stackGroups.get(id), List.copyOf(rules.get(id)))).toList();
     String cidr = ec2.describeVpcs(r -> r.vpcIds(vpc.physicalResourceId())).vpcs().get(0).cidrBlock();
     return new LiveFirewall(instance.logicalResourceId(), instanceId, vpc.logicalResourceId(), cidr, interfaces,
         groups);
+  }
+
+  /** Every rule of each of {@code groupIds} (a group without rules maps to an empty list), all pages read. */
+  static Map<String, List<SecurityGroupRule>> rulesOf(Ec2Client ec2, Collection<String> groupIds) {
+    Map<String, List<SecurityGroupRule>> rules = new LinkedHashMap<>();
+    groupIds.forEach(id -> rules.put(id, new ArrayList<>()));
+    if (!groupIds.isEmpty()) {
+      ec2.describeSecurityGroupRulesPaginator(r -> r.filters(f -> f.name("group-id").values(groupIds)))
+          .securityGroupRules()
+          .forEach(rule -> rules.computeIfAbsent(rule.groupId(), k -> new ArrayList<>()).add(rule));
+    }
+    return rules;
   }
 
   /** The name a group has in the audit document: its logical id, or a made-up one for a group from outside. */

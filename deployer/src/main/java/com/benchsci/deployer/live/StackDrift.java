@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.cloudformation.model.StackResourceDrift;
 /**
  * {@code drift} on one stack: CloudFormation's own drift detection (DetectStackDrift, then its status polled with a
  * growing delay up to a limit, as the SDK has no waiter for it, then every DescribeStackResourceDrifts page). An
- * endpoint without drift detection is named as such by its quirks: nothing is assumed in sync.
+ * endpoint without drift detection is named as such by its quirks, and not asked: nothing is assumed in sync.
  */
 public final class StackDrift {
 
@@ -23,14 +23,14 @@ public final class StackDrift {
 
   public static DriftOutcome.StackResult detect(CloudFormationClient cfn, String stack, Duration limit,
       EmulatorQuirks quirks) {
+    Optional<String> unsupported = quirks.noDriftDetection();
+    if (unsupported.isPresent()) {
+      return DriftOutcome.StackResult.failed(stack, unsupported.get());
+    }
     String detectionId;
     try {
       detectionId = cfn.detectStackDrift(r -> r.stackName(stack)).stackDriftDetectionId();
     } catch (AwsServiceException e) {
-      Optional<String> unsupported = quirks.driftUnsupported(e);
-      if (unsupported.isPresent()) {
-        return DriftOutcome.StackResult.failed(stack, unsupported.get());
-      }
       String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
       return DriftOutcome.StackResult.failed(stack, "DetectStackDrift refused (HTTP " + e.statusCode() + "): "
           + message);

@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.services.cloudformation.model.AttributeChangeType;
+import software.amazon.awssdk.services.cloudformation.model.BeforeValueFrom;
 import software.amazon.awssdk.services.cloudformation.model.Change;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChange;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChangeDetail;
@@ -33,16 +35,19 @@ public final class ChangeTable {
   public static final ChangeTable EMPTY = new ChangeTable(List.of());
 
   /**
-   * What a CREATE change set of {@code template} would list: every resource as an addition. A review of a stack
-   * that does not exist yet shows this instead of creating a change set (and with it a placeholder stack).
+   * The changes a CREATE change set of {@code template} lists: each resource added, with its logical id and type. A
+   * review of a stack that does not exist yet shows these instead of creating a change set (and with it a
+   * placeholder stack), judged and digested as the deploy's CREATE change set will be.
    */
-  public static ChangeTable additions(Template template) {
-    List<Row> rows = new ArrayList<>();
+  public static List<Change> additionChanges(Template template) {
+    List<Change> changes = new ArrayList<>();
     if (template.tree().get("Resources") instanceof Map<?, ?> resources) {
-      resources.forEach((id, resource) -> rows.add(new Row("Add", String.valueOf(id),
-          resource instanceof Map<?, ?> r ? orDash(String.valueOf(r.get("Type"))) : "-", "-", "")));
+      resources.forEach((id, resource) -> changes.add(Change.builder().type("Resource").resourceChange(r -> r
+          .action("Add").logicalResourceId(String.valueOf(id))
+          .resourceType(resource instanceof Map<?, ?> m && m.get("Type") != null ? String.valueOf(m.get("Type"))
+              : null)).build()));
     }
-    return new ChangeTable(rows);
+    return changes;
   }
 
   public static ChangeTable of(List<Change> changes) {
@@ -72,15 +77,19 @@ public final class ChangeTable {
     return r.type().startsWith("AWS::IAM::") ? 2 : 3;
   }
 
-  /** Property-level details when the API gives them, else the scope of the change. */
+  /**
+   * Property-level details when the API gives them, else the scope of the change; a drift-aware change set's
+   * resource drift status first (what it found changed by hand).
+   */
   private static String details(ResourceChange rc) {
+    String drift = rc.resourceDriftStatus() == null ? "" : "drift: " + rc.resourceDriftStatusAsString();
+    String details = "";
     if (rc.hasDetails() && !rc.details().isEmpty()) {
-      return rc.details().stream().map(ChangeTable::detail).distinct().collect(Collectors.joining("; "));
+      details = rc.details().stream().map(ChangeTable::detail).distinct().collect(Collectors.joining("; "));
+    } else if (rc.hasScope() && !rc.scope().isEmpty()) {
+      details = "scope: " + String.join(", ", rc.scopeAsStrings());
     }
-    if (rc.hasScope() && !rc.scope().isEmpty()) {
-      return "scope: " + String.join(", ", rc.scopeAsStrings());
-    }
-    return "";
+    return drift.isEmpty() || details.isEmpty() ? drift + details : drift + "; " + details;
   }
 
   private static String detail(ResourceChangeDetail d) {
@@ -93,7 +102,12 @@ public final class ChangeTable {
       s.append('.').append(t.name());
     }
     if (t.beforeValue() != null || t.afterValue() != null) {
-      s.append(": ").append(orDash(t.beforeValue())).append(" -> ").append(orDash(t.afterValue()));
+      // A drift-aware change set says where the value before comes from: the live resource or the last template.
+      s.append(": ").append(t.beforeValueFrom() == BeforeValueFrom.ACTUAL_STATE ? "live " : "")
+          .append(orDash(t.beforeValue())).append(" -> ").append(orDash(t.afterValue()));
+    }
+    if (t.attributeChangeType() == AttributeChangeType.SYNC_WITH_ACTUAL) {
+      s.append(" (the template takes the live value)");
     }
     if (t.requiresRecreation() != null && !"Never".equals(t.requiresRecreationAsString())) {
       s.append(" (recreation: ").append(t.requiresRecreationAsString()).append(')');

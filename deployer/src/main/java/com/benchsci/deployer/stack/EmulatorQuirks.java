@@ -4,7 +4,6 @@ import com.benchsci.deployer.template.Template;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -49,8 +48,24 @@ public interface EmulatorQuirks {
     return Optional.empty();
   }
 
-  /** Why a DetectStackDrift refusal means the endpoint has no drift detection at all; empty for a real refusal. */
-  default Optional<String> driftUnsupported(AwsServiceException refusal) {
+  /** Why the endpoint has no drift detection at all (so it is not asked); empty where it has. */
+  default Optional<String> noDriftDetection() {
+    return Optional.empty();
+  }
+
+  /**
+   * Why the endpoint cannot make a drift-aware change set ({@code DeploymentMode REVERT_DRIFT}), so a deploy asked
+   * to revert drift must refuse rather than make an ordinary change set; empty where it can.
+   */
+  default Optional<String> noDriftAwareChangeSets() {
+    return Optional.empty();
+  }
+
+  /**
+   * Why the security groups on an instance's network interfaces are not the template's even where nobody changed
+   * them by hand, so they tell nothing about hand-made changes; empty where they are the template's.
+   */
+  default Optional<String> instanceGroupsNotAsTemplated() {
     return Optional.empty();
   }
 

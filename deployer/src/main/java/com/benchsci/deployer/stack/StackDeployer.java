@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.Change;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.DeploymentMode;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -29,12 +32,15 @@ public final class StackDeployer {
 
   /**
    * {@code reviewed}: a change set executes only when its digest is the one reviewed for its stack (else
-   * {@link StackResult.Kind#UNREVIEWED}, nothing executed); {@code terminationProtection}: on every stack touched.
+   * {@link StackResult.Kind#UNREVIEWED}, nothing executed); {@code terminationProtection}: on every stack touched;
+   * {@code revertDrift}: an update's change set is drift-aware ({@code DeploymentMode REVERT_DRIFT}), so it puts
+   * what was changed by hand back to the template (a new stack has nothing to revert).
    */
-  public record Options(Mode mode, Duration waitLimit, boolean terminationProtection, ReviewedDigests reviewed) {
+  public record Options(Mode mode, Duration waitLimit, boolean terminationProtection, ReviewedDigests reviewed,
+      boolean revertDrift) {
 
     Options reviewOnly() {
-      return new Options(Mode.REVIEW, waitLimit, terminationProtection, reviewed);
+      return new Options(Mode.REVIEW, waitLimit, terminationProtection, reviewed, revertDrift);
     }
   }
 
@@ -62,8 +68,13 @@ public final class StackDeployer {
     return new StackDeployer(cfn, out, options.reviewOnly(), lease, quirks, format);
   }
 
-  /** {@code templateUrl}: where the template was uploaded when it is too big to send inline, else null. */
-  public StackResult deploy(String stackName, Template template, String templateUrl, Map<String, String> parameters) {
+  /**
+   * {@code templateUrl}: where the template was uploaded when it is too big to send inline, else null;
+   * {@code assessorFor}: reads the stack as it is (null: nothing deployed to update), once no other run holds it
+   * and before its change set is made, and returns what judges the change for the review.
+   */
+  public StackResult deploy(String stackName, Template template, String templateUrl, Map<String, String> parameters,
+      Function<Stack, Assessor> assessorFor) {
     Stack stack = stacks.find(stackName);
     lease.refuseIfHeld(stackName, stack);
     StackState state = StackState.of(stack == null ? null : stack.stackStatusAsString());
@@ -82,7 +93,7 @@ public final class StackDeployer {
         }
       }
       case RECREATE -> {
-        Optional<StackResult> notRecreated = recreate(stackName, template, parameters);
+        Optional<StackResult> notRecreated = recreate(stackName, template, parameters, assessorFor.apply(null));
         if (notRecreated.isPresent()) {
           return notRecreated.get();
         }
@@ -91,19 +102,30 @@ public final class StackDeployer {
       }
       default -> { }
     }
+    Assessor assessor = assessorFor.apply(state == StackState.UPDATE ? stack : null);
     if (state == StackState.CREATE && !options.mode().executes()) {
       return additionsOnly(stackName, template, parameters, "Stack " + stackName + " does not exist: the review lists"
-          + " the template's resources as additions (no change set created).");
+          + " the template's resources as additions (no change set created).", assessor);
     }
     if (state == StackState.UPDATE) {
       Optional<String> unchanged = quirks.knownUnchanged(cfn, stack, template, parameters);
       if (unchanged.isPresent()) {
         out.printf("No changes to stack %s. (%s.)%n", stackName, unchanged.get());
-        return StackResult.noChanges();
+        return noChanges(template, parameters, assessor, false);
       }
     }
     ChangeSetType type = state == StackState.UPDATE ? ChangeSetType.UPDATE : ChangeSetType.CREATE;
-    return throughChangeSet(stackName, template, templateUrl, parameters, type, stack != null);
+    return throughChangeSet(stackName, template, templateUrl, parameters, type, stack != null, assessor);
+  }
+
+  /** Nothing to change: the review still says which hand-made changes stay. */
+  private StackResult noChanges(Template template, Map<String, String> parameters, Assessor assessor,
+      boolean newStack) {
+    Assessment assessment = assessor.assess(newStack, template, parameters, List.of(), false);
+    if (!assessment.handMade().isEmpty() || !assessment.notes().isEmpty()) {
+      out.print(format.console(ChangeTable.EMPTY, assessment));
+    }
+    return StackResult.noChanges(assessment);
   }
 
   /**
@@ -111,17 +133,19 @@ public final class StackDeployer {
    * re-creation was reviewed. Returns the result when it is not (a review, or not the reviewed one), else empty
    * once the stack is deleted.
    */
-  private Optional<StackResult> recreate(String stackName, Template template, Map<String, String> parameters) {
+  private Optional<StackResult> recreate(String stackName, Template template, Map<String, String> parameters,
+      Assessor assessor) {
     String note = "Stack " + stackName + " is ROLLBACK_COMPLETE (its first create failed): the deploy will"
         + " delete it and create it again.";
-    StackResult additions = additionsOnly(stackName, template, parameters, note);
+    StackResult additions = additionsOnly(stackName, template, parameters, note, assessor);
     if (!options.mode().executes()) {
       return Optional.of(additions);
     }
     if (!options.reviewed().approve(stackName, additions.digest())) {
       out.printf("NOT EXECUTED: the re-creation of stack %s was not reviewed (digest %s); nothing deleted.%n",
           stackName, additions.digest());
-      return Optional.of(new StackResult(StackResult.Kind.UNREVIEWED, additions.changes(), note, additions.digest()));
+      return Optional.of(new StackResult(StackResult.Kind.UNREVIEWED, additions.changes(), note, additions.digest(),
+          additions.assessment()));
     }
     out.printf("Stack %s is ROLLBACK_COMPLETE (its first create failed): deleting it, then creating it again.%n",
         stackName);
@@ -134,33 +158,36 @@ public final class StackDeployer {
    * (which would create a placeholder stack that the review role then could not, and should not, delete).
    */
   private StackResult additionsOnly(String stackName, Template template, Map<String, String> parameters,
-      String note) {
-    ChangeTable table = ChangeTable.additions(template);
-    String digest = ChangeSetDigest.of(stackName, template.body(), parameters, table);
+      String note, Assessor assessor) {
+    List<Change> additions = ChangeTable.additionChanges(template);
+    ChangeTable table = ChangeTable.of(additions);
+    Assessment assessment = assessor.assess(true, template, parameters, additions, false);
+    String digest = ChangeSetDigest.of(stackName, template.body(), parameters, table, assessment);
     out.println(note);
-    show(stackName, table, digest);
-    return new StackResult(StackResult.Kind.REVIEWED, table, note, digest);
+    show(stackName, table, assessment, digest);
+    return new StackResult(StackResult.Kind.REVIEWED, table, note, digest, assessment);
   }
 
-  private void show(String stackName, ChangeTable table, String digest) {
+  private void show(String stackName, ChangeTable table, Assessment assessment, String digest) {
     out.printf("Changes to stack %s (%d, digest %s):%n%s", stackName, table.rows().size(), digest,
-        format.console(table));
+        format.console(table, assessment));
   }
 
   private StackResult throughChangeSet(String stackName, Template template, String templateUrl,
-      Map<String, String> parameters, ChangeSetType type, boolean stackExisted) {
+      Map<String, String> parameters, ChangeSetType type, boolean stackExisted, Assessor assessor) {
     String name = lease.nextChangeSetName(stackName);
-    out.printf("Creating %s change set %s for stack %s from %s%s%n", type, name, stackName, template.file(),
-        templateUrl == null ? "" : " (by TemplateURL " + templateUrl + ")");
+    boolean driftAware = options.revertDrift() && type == ChangeSetType.UPDATE;
+    out.printf("Creating %s%s change set %s for stack %s from %s%s%n", type, driftAware ? " drift-aware" : "", name,
+        stackName, template.file(), templateUrl == null ? "" : " (by TemplateURL " + templateUrl + ")");
     try {
       Optional<DescribeChangeSetResponse> created =
-          create(stackName, name, template, templateUrl, parameters, type, stackExisted);
+          create(stackName, name, template, templateUrl, parameters, type, stackExisted, driftAware);
       if (created.isEmpty()) {
         lease.release(stackName);
         out.printf("No changes to stack %s.%n", stackName);
-        return StackResult.noChanges();
+        return noChanges(template, parameters, assessor, type == ChangeSetType.CREATE);
       }
-      return showAndExecute(stackName, template, parameters, created.get(), type);
+      return showAndExecute(stackName, template, parameters, created.get(), type, driftAware, assessor);
     } catch (RuntimeException e) {
       try {
         lease.release(stackName);
@@ -178,7 +205,8 @@ public final class StackDeployer {
    * change ({@link NoChanges}, whichever way it said so).
    */
   private Optional<DescribeChangeSetResponse> create(String stackName, String name, Template template,
-      String templateUrl, Map<String, String> parameters, ChangeSetType type, boolean stackExisted) {
+      String templateUrl, Map<String, String> parameters, ChangeSetType type, boolean stackExisted,
+      boolean driftAware) {
     try {
       lease.create(stackName, name, stackExisted, () -> cfn.createChangeSet(r -> r.stackName(stackName)
           .changeSetName(name).clientToken(name).changeSetType(type)
@@ -187,6 +215,7 @@ public final class StackDeployer {
               .map(e -> Parameter.builder().parameterKey(e.getKey()).parameterValue(e.getValue()).build())
               .toList())
           .capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM)
+          .deploymentMode(driftAware ? DeploymentMode.REVERT_DRIFT : null)
           .description(lease.description())));
     } catch (CloudFormationException e) {
       if (NoChanges.means(e.awsErrorDetails().errorMessage())) {
@@ -208,26 +237,28 @@ public final class StackDeployer {
   }
 
   private StackResult showAndExecute(String stackName, Template template, Map<String, String> parameters,
-      DescribeChangeSetResponse created, ChangeSetType type) {
+      DescribeChangeSetResponse created, ChangeSetType type, boolean driftAware, Assessor assessor) {
     String name = created.changeSetName();
-    ChangeTable table = ChangeTable.of(cfn.describeChangeSetPaginator(
+    List<Change> changes = cfn.describeChangeSetPaginator(
             r -> r.stackName(stackName).changeSetName(name).includePropertyValues(true))
-        .stream().flatMap(page -> page.changes().stream()).toList());
-    String digest = ChangeSetDigest.of(stackName, template.body(), parameters, table);
-    show(stackName, table, digest);
+        .stream().flatMap(page -> page.changes().stream()).toList();
+    ChangeTable table = ChangeTable.of(changes);
+    Assessment assessment = assessor.assess(type == ChangeSetType.CREATE, template, parameters, changes, driftAware);
+    String digest = ChangeSetDigest.of(stackName, template.body(), parameters, table, assessment);
+    show(stackName, table, assessment, digest);
     if (!options.mode().executes()) {
       lease.release(stackName);
       out.printf("Review only: change set %s deleted, nothing executed.%n", name);
-      return new StackResult(StackResult.Kind.REVIEWED, table, "", digest);
+      return new StackResult(StackResult.Kind.REVIEWED, table, "", digest, assessment);
     }
     if (!options.reviewed().approve(stackName, digest)) {
       lease.release(stackName);
       out.printf("NOT EXECUTED: change set %s is not the reviewed one for stack %s (digest %s, reviewed: %s);"
           + " deleted.%n", name, stackName, digest, options.reviewed().reviewed(stackName).orElse("none"));
-      return new StackResult(StackResult.Kind.UNREVIEWED, table, "", digest);
+      return new StackResult(StackResult.Kind.UNREVIEWED, table, "", digest, assessment);
     }
     execute(stackName, name, type);
-    return new StackResult(StackResult.Kind.CHANGED, table, "", digest);
+    return new StackResult(StackResult.Kind.CHANGED, table, "", digest, assessment);
   }
 
   private void execute(String stackName, String name, ChangeSetType type) {

@@ -1,10 +1,13 @@
 package com.benchsci.deployer.stack;
 
+import java.util.Objects;
+
 /**
  * How a deploy of one stack ended when it did not fail: {@code changes} as shown, {@code note} what the deployer
- * found before (empty if nothing), {@code digest} of what was shown ({@link ChangeSetDigest}), empty when nothing was.
+ * found before (empty if nothing), {@code digest} of what was shown ({@link ChangeSetDigest}), empty when nothing was,
+ * and the review's {@code assessment} of the change (for no changes, the hand-made changes it keeps).
  */
-public record StackResult(Kind kind, ChangeTable changes, String note, String digest) {
+public record StackResult(Kind kind, ChangeTable changes, String note, String digest, Assessment assessment) {
 
   public enum Kind {
     /** A change set was executed: its digest was the reviewed one, or no review was asked for. */
@@ -17,8 +20,12 @@ public record StackResult(Kind kind, ChangeTable changes, String note, String di
     UNREVIEWED
   }
 
-  public static StackResult noChanges() {
-    return new StackResult(Kind.NO_CHANGES, ChangeTable.EMPTY, "", "");
+  public StackResult {
+    Objects.requireNonNull(assessment, "assessment");
+  }
+
+  public static StackResult noChanges(Assessment assessment) {
+    return new StackResult(Kind.NO_CHANGES, ChangeTable.EMPTY, "", "", assessment);
   }
 
   /** The stack is what its template says afterwards: changed now, or already. */

@@ -45,24 +45,35 @@ public final class Template {
     if (!Files.isRegularFile(file)) {
       throw new DeployException("template not found: " + file);
     }
+    String body;
     try {
-      String body = Files.readString(file, StandardCharsets.UTF_8);
+      body = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new DeployException("cannot read template " + file + ": " + e.getMessage(), e);
+    }
+    return new Template(file, body, parse(body, file.toString()));
+  }
+
+  /**
+   * The tree of a template body (YAML or JSON; intrinsics in their long form), such as GetTemplate returns for a
+   * deployed stack; {@code source} names it in a failure.
+   */
+  public static Map<String, Object> parse(String body, String source) {
+    try {
       Object tree = new Yaml(new CfnConstructor()).load(body);
       if (!(tree instanceof Map<?, ?> map) || !map.containsKey("Resources")) {
-        throw new DeployException("not a CloudFormation template (no Resources section): " + file);
+        throw new DeployException("not a CloudFormation template (no Resources section): " + source);
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> typed = (Map<String, Object>) map;
-      return new Template(file, body, typed);
-    } catch (IOException e) {
-      throw new DeployException("cannot read template " + file + ": " + e.getMessage(), e);
+      return typed;
     } catch (YAMLException e) {
-      throw invalidYaml(file, e);
+      throw invalidYaml(source, e);
     }
   }
 
   /** file:line:column and the parser's own reason, in one line. */
-  static DeployException invalidYaml(Path file, YAMLException e) {
+  static DeployException invalidYaml(Object file, YAMLException e) {
     if (e instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
       Mark at = marked.getProblemMark();
       return new DeployException(file + ":" + (at.getLine() + 1) + ":" + (at.getColumn() + 1) + ": invalid YAML: "

@@ -36,7 +36,7 @@ class ExitCodeTest {
   @EnumSource(DeployOutcome.Kind.class)
   void aDeployExitsNonZeroOnlyWhenItStoppedBeforeUnreviewedChanges(DeployOutcome.Kind kind) {
     ExitCode code = ExitCode.of(new DeployOutcome(kind, new Review("AWS us-east-1", "run"), Path.of("review.md"),
-        Path.of("review-digests.txt")));
+        Path.of("review-digests.txt"), Path.of("review-comment.md")));
     assertThat(code).isEqualTo(kind == DeployOutcome.Kind.STOPPED_UNREVIEWED ? ExitCode.UNREVIEWED : ExitCode.OK);
   }
 

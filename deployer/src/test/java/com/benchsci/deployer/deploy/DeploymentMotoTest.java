@@ -6,6 +6,7 @@ import com.benchsci.deployer.check.GuardCheck;
 import com.benchsci.deployer.core.DeployException;
 import com.benchsci.deployer.core.DeploySettings;
 import com.benchsci.deployer.core.Destination;
+import com.benchsci.deployer.core.DriftChoice;
 import com.benchsci.deployer.core.ImageChoice;
 import com.benchsci.deployer.core.Mode;
 import com.benchsci.deployer.core.ProductStack;
@@ -14,7 +15,13 @@ import com.benchsci.deployer.core.RunId;
 import com.benchsci.deployer.core.Safeguard;
 import com.benchsci.deployer.core.Sources;
 import com.benchsci.deployer.emulator.MotoServer;
-import com.benchsci.deployer.report.ChangeTableText;
+import com.benchsci.deployer.report.ImpactText;
+import com.benchsci.deployer.stack.Assessment;
+import com.benchsci.deployer.stack.Assessor;
+import com.benchsci.deployer.stack.EmulatorQuirks;
+import com.benchsci.deployer.stack.RunLease;
+import com.benchsci.deployer.stack.StackDeployer;
+import com.benchsci.deployer.stack.StackResult;
 import com.benchsci.deployer.report.ReviewMarkdown;
 import com.benchsci.deployer.template.Template;
 import com.benchsci.deployer.template.TemplateCheck;
@@ -464,6 +471,101 @@ class DeploymentMotoTest {
     assertThat(changeSets(APP)).contains(review + " AVAILABLE");
   }
 
+  /**
+   * A rule opened through the EC2 API, as a console user would: the next review lists it as kept (nothing in the
+   * templates changed, and an ordinary change set compares templates); a review of a change that rewrites the group's
+   * rules says it may go; another rule opened after that review changes the digest, so a deploy approved before it
+   * stops; and reverting drift is refused on moto, before any call.
+   */
+  @Test
+  void aRuleAddedByHandIsShownKeptOrMaybeRevertedAndCoveredByTheDigest() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String group = physicalId(APP, "WebSecurityGroup");
+    String rule = openByHand(group, 8080);
+
+    Run review = deploy(templates, false, List.of());
+    assertThat(review.error()).as(review.output()).isNull();
+    String kept = "kept by this deploy: WebSecurityGroup: ingress tcp 8080 from 0.0.0.0/0 added by hand [" + rule
+        + "]; the change set does not change WebSecurityGroup's SecurityGroupIngress: an ordinary change set"
+        + " compares the templates, not the live state (--revert-drift reverts it on AWS)";
+    assertThat(review.output()).contains("Hand-made changes (1):\n    " + kept);
+    String markdown = Files.readString(dir.resolve("review.md"));
+    assertThat(markdown).contains("Hand-made changes: 1 kept by this deploy.", "### Stack `hello-host`\n\nNo"
+        + " changes.\n\nHand-made changes (1):\n\n- **kept by this deploy**: `WebSecurityGroup`: ingress tcp 8080"
+        + " from 0.0.0.0/0 added by hand [" + rule + "];",
+        "Not compared: CloudFormation's drift detection was not run: the endpoint " + proxy.endpoint()
+            + " does not support drift detection (moto 5.2.1 does not implement DetectStackDrift)");
+    assertThat(Files.readString(dir.resolve("review-comment.md"))).isEqualTo(markdown);
+    assertThat(proxy.calls("DetectStackDrift")).as("moto is not asked for what it has not").isZero();
+
+    addSshRule(templates);
+    Run rewrite = deploy(templates, false, List.of());
+    assertThat(rewrite.error()).as(rewrite.output()).isNull();
+    assertThat(Files.readString(dir.resolve("review.md"))).contains("- **may be reverted by this deploy**:"
+        + " `WebSecurityGroup`: ingress tcp 8080 from 0.0.0.0/0 added by hand [" + rule + "]; the change set sets"
+        + " WebSecurityGroup's SecurityGroupIngress anew");
+    ReviewedDigests reviewed = ReviewedDigests.parse(Files.readString(dir.resolve("review-digests.txt")).trim());
+
+    openByHand(group, 9090);
+    Run stale = deploy(templates, true, List.of(), false, false, reviewed);
+    assertThat(stale.stopped()).as(stale.output()).isTrue();
+    assertThat(stale.output()).contains("NOT EXECUTED: change set", "ingress tcp 9090 from 0.0.0.0/0 added by hand");
+    assertThat(ingressOf("WebSecurityGroup")).as("nothing executed").hasSize(4);
+
+    proxy.reset();
+    Run revert = deploy(templates, true, List.of(), false, false, null, DriftChoice.REVERT);
+    assertThat(revert.error()).hasMessage("cannot revert drift: the endpoint " + proxy.endpoint() + " cannot make a"
+        + " drift-aware change set (moto 5.2.1 ignores DeploymentMode REVERT_DRIFT and has no drift detection):"
+        + " nothing was changed; revert drift on AWS");
+    assertThat(proxy.requests()).as("calls that reached the endpoint").isZero();
+  }
+
+  /**
+   * The drift-aware change set as the SDK sends it: the engine, with no emulator quirks (as on AWS), asks moto through
+   * the proxy for an update's change set with {@code DeploymentMode=REVERT_DRIFT} (moto ignores it and answers as for
+   * any change set), and never for a new stack's, which has nothing to revert.
+   */
+  @Test
+  void theDriftAwareChangeSetIsRequestedAsTheSdkSendsIt() throws IOException {
+    Path one = dir.resolve("one.yaml");
+    Path two = dir.resolve("two.yaml");
+    Files.writeString(one, "Resources:\n  Ip:\n    Type: AWS::EC2::EIP\n");
+    Files.writeString(two, "Resources:\n  Ip:\n    Type: AWS::EC2::EIP\n  Other:\n    Type: AWS::EC2::EIP\n");
+    StringWriter text = new StringWriter();
+    PrintWriter out = new PrintWriter(text, true);
+    try (Connection connection = EmulatorApi.at(proxy.endpoint()).connection();
+        RunLease lease = new RunLease(connection.clients().cloudFormation(), out,
+            new RunId("drift-aware-" + RUNS.incrementAndGet(), ""), true, Duration.ofMinutes(2))) {
+      StackDeployer.Options options = new StackDeployer.Options(Mode.DEPLOY, Duration.ofMinutes(2), false,
+          ReviewedDigests.ANY, true);
+      StackDeployer engine = new StackDeployer(connection.clients().cloudFormation(), out, options, lease,
+          EmulatorQuirks.NONE, ImpactText::console);
+      Assessor assessor = (newStack, template, parameters, changes, driftAware) -> new Assessment(
+          Tools.analysis("us-east-1").of(null, null, template.tree(), parameters, changes), List.of(), List.of());
+      assertThat(engine.deploy("drift-aware", Template.load(one), null, Map.of(), stack -> assessor).deployed())
+          .isTrue();
+      assertThat(engine.reviewOnly().deploy("drift-aware", Template.load(two), null, Map.of(), stack -> assessor)
+          .kind()).isEqualTo(StackResult.Kind.REVIEWED);
+    }
+    List<String> requests = proxy.requests("CreateChangeSet");
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0)).contains("ChangeSetType=CREATE").doesNotContain("DeploymentMode");
+    assertThat(requests.get(1)).contains("Action=CreateChangeSet", "ChangeSetType=UPDATE",
+        "&DeploymentMode=REVERT_DRIFT");
+    assertThat(text.toString()).contains("Creating UPDATE drift-aware change set");
+    assertThat(changeSets("drift-aware")).as("the review's change set is deleted").isEmpty();
+  }
+
+  /** Opens {@code port} to the internet on {@code group} over the EC2 API; returns the rule's id. */
+  private static String openByHand(String group, int port) {
+    try (Ec2Client ec2 = ec2()) {
+      return ec2.authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(p -> p.ipProtocol("tcp")
+          .fromPort(port).toPort(port).ipRanges(c -> c.cidrIp("0.0.0.0/0")))).securityGroupRules().get(0)
+          .securityGroupRuleId();
+    }
+  }
+
   /** A pending change set on the app stack made by someone else, as another deployer run would leave it. */
   private static String otherRunsChangeSet() {
     return otherRunsChangeSet("another run");
@@ -609,8 +711,13 @@ class DeploymentMotoTest {
 
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
       boolean refreshImage, ReviewedDigests reviewedDigests) throws IOException {
+    return deploy(templates, execute, checks, protect, refreshImage, reviewedDigests, DriftChoice.KEEP);
+  }
+
+  private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
+      boolean refreshImage, ReviewedDigests reviewedDigests, DriftChoice drift) throws IOException {
     return deploy(templates, execute, checks, protect, refreshImage, reviewedDigests, Duration.ofMinutes(2),
-        () -> EmulatorApi.at(proxy.endpoint()));
+        () -> EmulatorApi.at(proxy.endpoint()), drift);
   }
 
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
@@ -620,12 +727,12 @@ class DeploymentMotoTest {
 
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
       Duration waitLimit, Supplier<EmulatorApi> target) throws IOException {
-    return deploy(templates, execute, checks, protect, false, null, waitLimit, target);
+    return deploy(templates, execute, checks, protect, false, null, waitLimit, target, DriftChoice.KEEP);
   }
 
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks, boolean protect,
-      boolean refreshImage, ReviewedDigests reviewedDigests, Duration waitLimit, Supplier<EmulatorApi> target)
-      throws IOException {
+      boolean refreshImage, ReviewedDigests reviewedDigests, Duration waitLimit, Supplier<EmulatorApi> target,
+      DriftChoice drift) throws IOException {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text, true);
     DeploySettings settings = DeploySettings.builder(new Sources(templates, rules, appJar()),
@@ -634,12 +741,13 @@ class DeploymentMotoTest {
         .safeguards(protect ? Set.of(Safeguard.TERMINATION_PROTECTION) : Set.of())
         .image(refreshImage ? ImageChoice.REFRESH : ImageChoice.KEEP)
         .reviewed(reviewedDigests == null ? ReviewedDigests.ANY : reviewedDigests)
+        .drift(drift)
         .waitLimit(waitLimit)
         .reviewFile(dir.resolve("review.md"))
         .build();
     try {
-      DeployOutcome outcome = new Deployment(settings, new TemplateChecks(checks), ChangeTableText::console, out)
-          .run(() -> target.get().connection());
+      DeployOutcome outcome = new Deployment(settings, new TemplateChecks(checks), ImpactText::console,
+          Tools::analysis, out).run(() -> target.get().connection());
       ReviewMarkdown.write(outcome); // as the library's entry point does
       return new Run(text.toString(), null, outcome);
     } catch (DeployException e) {

@@ -14,7 +14,7 @@ import com.benchsci.deployer.core.Sources;
 import com.benchsci.deployer.deploy.DeployOutcome;
 import com.benchsci.deployer.deploy.Deployment;
 import com.benchsci.deployer.emulator.MotoServer;
-import com.benchsci.deployer.report.ChangeTableText;
+import com.benchsci.deployer.report.ImpactText;
 import com.benchsci.deployer.report.ReviewMarkdown;
 import com.benchsci.deployer.template.TemplateChecks;
 import com.benchsci.deployer.testing.EmulatorApi;
@@ -220,8 +220,8 @@ class LiveStateMotoTest {
         .mode(execute ? Mode.DEPLOY : Mode.REVIEW).waitLimit(Duration.ofMinutes(2)).reviewFile(dir.resolve("review.md"))
         .build();
     try {
-      DeployOutcome outcome = new Deployment(settings, TemplateChecks.NONE, ChangeTableText::console, out)
-          .run(aws::connection);
+      DeployOutcome outcome = new Deployment(settings, TemplateChecks.NONE, ImpactText::console, Tools::analysis,
+          out).run(aws::connection);
       ReviewMarkdown.write(outcome); // as the library's entry point does
       return new DeployRun(text.toString(), null);
     } catch (DeployException e) {

@@ -40,6 +40,26 @@ class ChangeTableTest {
         new ChangeTable.Row("Modify", "Vpc", "AWS::EC2::VPC", "False", "scope: Tags"));
   }
 
+  /**
+   * A drift-aware change set (DeploymentMode REVERT_DRIFT) as DescribeChangeSet documents it: the resource's drift
+   * status, each value before taken from the live resource (BeforeValueFrom ACTUAL_STATE) or, for SyncWithActual,
+   * the new template taking the live value. The row says so, and the digest covers the row.
+   */
+  @Test
+  void aDriftAwareChangeSetSaysWhatItFoundLiveAndWhatItPutsBack() {
+    Change revert = Change.builder().resourceChange(r -> r.action("Modify").logicalResourceId("WebSecurityGroup")
+        .resourceType("AWS::EC2::SecurityGroup").replacement("False").resourceDriftStatus("MODIFIED")
+        .details(d -> d.changeSource("DirectModification").target(t -> t.attribute("Properties")
+            .name("SecurityGroupIngress").requiresRecreation("Never").beforeValueFrom("ACTUAL_STATE")
+            .beforeValue("[80|8080]").afterValue("[80]").attributeChangeType("Remove")),
+            d -> d.changeSource("DirectModification").target(t -> t.attribute("Properties").name("Tags")
+                .requiresRecreation("Never").beforeValueFrom("ACTUAL_STATE").beforeValue("[a]").afterValue("[a]")
+                .attributeChangeType("SyncWithActual")))).build();
+    assertThat(ChangeTable.of(List.of(revert)).rows()).containsExactly(new ChangeTable.Row("Modify",
+        "WebSecurityGroup", "AWS::EC2::SecurityGroup", "False", "drift: MODIFIED; Properties.SecurityGroupIngress:"
+            + " live [80|8080] -> [80]; Properties.Tags: live [a] -> [a] (the template takes the live value)"));
+  }
+
   @Test
   void replacementsAndDeletionsComeFirstThenSecurityGroupRulesThenIamThenTheRest() {
     ChangeTable table = new ChangeTable(List.of(

@@ -57,7 +57,10 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicInteger faultsServed = new AtomicInteger();
   private final AtomicInteger held = new AtomicInteger();
   private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
-  private final ConcurrentLinkedQueue<String> actions = new ConcurrentLinkedQueue<>();
+  /** The CloudFormation requests that passed: action and body, as the SDK sent them. */
+  private record Request(String action, String body) {}
+
+  private final ConcurrentLinkedQueue<Request> cloudFormationRequests = new ConcurrentLinkedQueue<>();
   private volatile UnaryOperator<String> describeStacksRewrite = UnaryOperator.identity();
   private volatile String holdAction;
   private volatile String holdAfter;
@@ -91,7 +94,7 @@ public final class FaultProxy implements AutoCloseable {
     holding = false;
     held.set(0);
     release.countDown();
-    actions.clear();
+    cloudFormationRequests.clear();
   }
 
   /**
@@ -126,7 +129,15 @@ public final class FaultProxy implements AutoCloseable {
 
   /** How many requests of this CloudFormation API action passed (e.g. CreateChangeSet). */
   public int calls(String action) {
-    return (int) actions.stream().filter(action::equals).count();
+    return requests(action).size();
+  }
+
+  /**
+   * The bodies of the requests of this CloudFormation API action that passed, in order, as the SDK sent them (the
+   * query protocol's form encoding: {@code Action=CreateChangeSet&...&DeploymentMode=REVERT_DRIFT&...}).
+   */
+  public List<String> requests(String action) {
+    return cloudFormationRequests.stream().filter(r -> r.action().equals(action)).map(Request::body).toList();
   }
 
   public int faultsServed() {
@@ -156,7 +167,7 @@ public final class FaultProxy implements AutoCloseable {
     }
     Matcher action = ACTION.matcher(text);
     if (cloudFormation && action.find()) {
-      actions.add(action.group(1));
+      cloudFormationRequests.add(new Request(action.group(1), text));
     }
     Fault fault = cloudFormation ? nextFault() : null;
     if (fault != null) {
