@@ -77,8 +77,8 @@ public final class DebianRootFs {
 
   private static boolean missingHostTools() {
     return !Cmd.run(Duration.ofSeconds(10), List.of("sh", "-c",
-        "command -v systemd-nspawn && command -v debootstrap && command -v wrk && command -v chromium && command -v certutil"
-            + " && command -v ip"
+        "command -v systemd-nspawn && command -v debootstrap && command -v wrk && command -v chromium"
+            + " && command -v certutil && command -v ip"
             + " && test -s "
             + KEYRING)).ok();
   }

@@ -117,7 +117,8 @@ public final class DeployedHost implements AutoCloseable {
     }
     ObjectMapper json = new ObjectMapper();
     ArrayNode parameters = (ArrayNode) json.readTree(source.resolve("stack-local.json").toFile());
-    ca.parameters().forEach((key, value) -> parameters.addObject().put("ParameterKey", key).put("ParameterValue", value));
+    ca.parameters().forEach((key, value) -> parameters.addObject().put("ParameterKey", key)
+        .put("ParameterValue", value));
     json.writerWithDefaultPrettyPrinter().writeValue(templates.resolve("stack-local.json").toFile(), parameters);
   }
 

@@ -54,8 +54,8 @@ public final class HostCa implements AutoCloseable {
   public NspawnContainer.Spec addTo(NspawnContainer.Spec spec) {
     return spec.file(TRUSTED, FileSource.copyOf(pebble.api().certFile()))
         .file(ADDRESS_DROP_IN, FileSource.text("# STAND-IN (host harness, docs/host-test.md) for IMDS's"
-            + " meta-data/public-ipv4: the address the test's ACME CA reaches this host at.\n[Service]\nEnvironment=ACME_IP="
-            + network.hostAddress() + "\n", "rw-r--r--"));
+            + " meta-data/public-ipv4: the address the test's ACME CA reaches this host at.\n[Service]\n"
+            + "Environment=ACME_IP=" + network.hostAddress() + "\n", "rw-r--r--"));
   }
 
   /** Trusts the CA's API certificate inside the booted host, before anything there asks the CA. */

@@ -158,7 +158,7 @@ public final class Pebble implements AutoCloseable {
     }
   }
 
-  /** Makes the CA's renewal information for {@code certificate} suggest the window from {@code start} to {@code end}. */
+  /** Makes the CA's renewal information for {@code certificate} suggest the window {@code start} to {@code end}. */
   public void suggestRenewal(X509Certificate certificate, Instant start, Instant end) {
     String pem;
     try {

@@ -403,7 +403,7 @@ class CfnHupRolloutHostTest {
     }
   }
 
-  /** Polls until the host serves {@code expected} (a slot looks at the files every 2 s); returns what it served last. */
+  /** Polls until the host serves {@code expected} (a slot looks at its files every 2 s); returns the last served. */
   private X509Certificate awaitServed(X509Certificate expected) {
     X509Certificate[] last = {null};
     try {
