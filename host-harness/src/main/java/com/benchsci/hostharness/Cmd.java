@@ -126,4 +126,17 @@ public final class Cmd {
       }
     }
   }
+
+  /** Ends a long-running process (a server): SIGTERM, then SIGKILL if it is still there after {@code grace}. */
+  public static void stop(Process process, Duration grace) {
+    process.destroy();
+    try {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
 }

@@ -37,11 +37,11 @@ public final class DebianRootFs {
   /**
    * Host tools this needs, as Debian packages, installed with apt-get when missing. The keyring lets debootstrap verify
    * Debian's archive on any host (Ubuntu, as on CircleCI's machine executor, does not have it by default). wrk loads
-   * the host during rollouts and Chromium renders its page; both run in the container's network namespace. iproute2
-   * links a {@link TestNetwork} to this machine.
+   * the host during rollouts and Chromium renders its page; libnss3-tools' certutil gives Chromium the trust store of
+   * a test CA's root ({@link Chromium}). iproute2 links a {@link TestNetwork} to this machine.
    */
   static final List<String> HOST_PACKAGES = List.of("debootstrap", "systemd-container", "debian-archive-keyring",
-      "wrk", "chromium", "iproute2");
+      "wrk", "chromium", "libnss3-tools", "iproute2");
   private static final String KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
@@ -68,8 +68,8 @@ public final class DebianRootFs {
         return "cannot install " + HOST_PACKAGES + ": " + e.getMessage();
       }
       if (missingHostTools()) {
-        return "systemd-nspawn, debootstrap, wrk, chromium, ip or " + KEYRING + " still missing after apt-get install "
-            + HOST_PACKAGES;
+        return "systemd-nspawn, debootstrap, wrk, chromium, certutil, ip or " + KEYRING
+            + " still missing after apt-get install " + HOST_PACKAGES;
       }
     }
     return null;
@@ -77,7 +77,8 @@ public final class DebianRootFs {
 
   private static boolean missingHostTools() {
     return !Cmd.run(Duration.ofSeconds(10), List.of("sh", "-c",
-        "command -v systemd-nspawn && command -v debootstrap && command -v wrk && command -v chromium && command -v ip"
+        "command -v systemd-nspawn && command -v debootstrap && command -v wrk && command -v chromium"
+            + " && command -v certutil && command -v ip"
             + " && test -s "
             + KEYRING)).ok();
   }

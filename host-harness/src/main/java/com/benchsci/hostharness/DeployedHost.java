@@ -2,10 +2,13 @@ package com.benchsci.hostharness;
 
 import com.benchsci.hostharness.standin.CloudFormationStandIn;
 import com.benchsci.hostharness.standin.StandIns;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +21,14 @@ import java.util.concurrent.CompletionException;
  * instance would: its UserData (from the deployed stack, evaluated with the stack's values) runs under bash and calls
  * /opt/aws/bin/cfn-init, which reads the metadata from the CloudFormation stand-in and fetches the jar from the
  * emulator's S3; cfn-init starts cfn-hup, which from then on watches the stack's metadata. Another {@link #deploy} of a
- * new jar reaches the host only through cfn-hup.
+ * new jar reaches the host only through cfn-hup. The host's ACME CA is a {@link HostCa} on the same network, named
+ * by the stack's {@code AcmeDirectory} parameter in the deployer's parameter file (a copy of the repository's with that
+ * one parameter added), as a user names Let's Encrypt's.
  *
  * <p>Real: the deployer, the templates, moto's CloudFormation and S3 (stacks, parameters, the uploaded jar), systemd,
- * the unit files, hello-rollout, the JVM. Stand-ins ({@link StandIns}, {@link CloudFormationStandIn}): cfn-init,
- * cfn-hup and cfn-signal on the host, and DescribeStackResource's Metadata; Debian instead of Amazon Linux 2023.
+ * the unit files, hello-rollout, the JVM, Pebble. Stand-ins ({@link StandIns}, {@link CloudFormationStandIn},
+ * {@link HostCa}): cfn-init, cfn-hup and cfn-signal on the host, DescribeStackResource's Metadata, Pebble for Let's
+ * Encrypt and the address IMDS would report; Debian instead of Amazon Linux 2023.
  */
 public final class DeployedHost implements AutoCloseable {
 
@@ -34,6 +40,8 @@ public final class DeployedHost implements AutoCloseable {
   private final Path repo;
   private final Path work;
   private final TestNetwork network;
+  private final Path templates;
+  private HostCa ca;
   private Emulator emulator;
   private CloudFormationStandIn cloudFormation;
   private NspawnContainer host;
@@ -42,6 +50,7 @@ public final class DeployedHost implements AutoCloseable {
     this.repo = repo;
     this.work = work;
     this.network = network;
+    this.templates = work.resolve("templates");
   }
 
   /**
@@ -58,16 +67,22 @@ public final class DeployedHost implements AutoCloseable {
     }
     DeployedHost deployed = new DeployedHost(repo, work, TestNetwork.create());
     try {
+      deployed.ca = HostCa.start(deployed.network, Files.createDirectories(work.resolve("ca")));
+      deployed.writeTemplates();
       deployed.emulator = Emulator.start(deployed.network.machineAddress(), work.resolve("moto.log"));
       deployed.cloudFormation = CloudFormationStandIn.start(deployed.network.machineAddress(),
           deployed.emulator.endpoint(), "us-east-1");
       CompletableFuture<Void> firstDeploy = CompletableFuture.runAsync(() -> deployed.deploy(jar));
       Path rootfs = DebianRootFs.cached();
-      deployed.host = NspawnContainer.boot(rootfs, StandIns.install(NspawnContainer.Spec.named(name)
-          .network(deployed.network), "us-east-1", deployed.cloudFormation.endpoint(), deployed.emulator.endpoint()));
+      deployed.host = NspawnContainer.boot(rootfs, deployed.ca.addTo(StandIns.install(NspawnContainer.Spec.named(name)
+          .network(deployed.network), "us-east-1", deployed.cloudFormation.endpoint(), deployed.emulator.endpoint())));
+      deployed.ca.trustInside(deployed.host);
       firstDeploy.join();
       deployed.runUserData();
       return deployed;
+    } catch (IOException e) {
+      deployed.close();
+      throw new UncheckedIOException(e);
     } catch (CompletionException e) {
       deployed.close();
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
@@ -83,11 +98,28 @@ public final class DeployedHost implements AutoCloseable {
     String label = jar.getFileName().toString();
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", repo.resolve("deployer/target/deployer.jar").toString(),
-        "--templates", repo.resolve("cloudformation").toString(), "--rules", repo.resolve("guard-rules").toString(),
+        "--templates", templates.toString(), "--rules", repo.resolve("guard-rules").toString(),
         "--app-jar", jar.toString(), "--endpoint", emulator.endpoint().toString(),
         "--review-file", work.resolve("review.md").toString(), "--wait-minutes", "5"));
     Cmd.runShowingProgress("[deployer " + label + "] ", DEPLOY_LIMIT, command);
     System.out.printf("[deployed-host] deployed %s in %.1f s%n", label, BootedHost.seconds(started));
+  }
+
+  /**
+   * The repository's templates and parameter files, the app stack's with the parameters that point the host at its
+   * CA: what a user who sets {@code AcmeDirectory} deploys.
+   */
+  private void writeTemplates() throws IOException {
+    Path source = repo.resolve("cloudformation");
+    Files.createDirectories(templates);
+    for (String file : List.of("bootstrap.yaml", "bootstrap-local.json", "stack.yaml")) {
+      Files.copy(source.resolve(file), templates.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+    }
+    ObjectMapper json = new ObjectMapper();
+    ArrayNode parameters = (ArrayNode) json.readTree(source.resolve("stack-local.json").toFile());
+    ca.parameters().forEach((key, value) -> parameters.addObject().put("ParameterKey", key)
+        .put("ParameterValue", value));
+    json.writerWithDefaultPrettyPrinter().writeValue(templates.resolve("stack-local.json").toFile(), parameters);
   }
 
   /** The instance's first boot: its UserData as a script run by bash as root; cfn-signal must report exit 0. */
@@ -128,7 +160,12 @@ public final class DeployedHost implements AutoCloseable {
     return network;
   }
 
-  /** Stops the container, the stand-in, the emulator and the network, in that order. */
+  /** The host's ACME CA. */
+  public HostCa ca() {
+    return ca;
+  }
+
+  /** Stops the container, the stand-in, the emulator, the CA and the network, in that order. */
   @Override
   public void close() {
     if (host != null) {
@@ -139,6 +176,9 @@ public final class DeployedHost implements AutoCloseable {
     }
     if (emulator != null) {
       emulator.close();
+    }
+    if (ca != null) {
+      ca.close();
     }
     network.close();
   }

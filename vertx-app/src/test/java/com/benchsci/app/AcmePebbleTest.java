@@ -3,6 +3,7 @@ package com.benchsci.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.benchsci.acme.AcmeMain;
+import com.benchsci.hostharness.Pebble;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class AcmePebbleTest {
   @TempDir Path dir;
   private final Map<String, String> env = new HashMap<>();
   private final List<Pebble> pebbles = new ArrayList<>();
-  private TestCertificate pebbleApi;
+  private Pebble.ApiCertificate pebbleApi;
   private Pebble pebble;
   private Path cert;
   private Path key;
@@ -49,7 +50,7 @@ class AcmePebbleTest {
   void hostFilesAndPebble() throws Exception {
     http = JavaCommand.freePort();
     https = JavaCommand.freePort();
-    pebbleApi = TestCertificate.create(Files.createDirectory(dir.resolve("pebble-api")));
+    pebbleApi = Pebble.ApiCertificate.create(Files.createDirectory(dir.resolve("pebble-api")), "127.0.0.1");
     pebble = pebble("pebble");
     cert = Files.createDirectory(dir.resolve("tls")).resolve("cert.pem");
     key = dir.resolve("tls").resolve("key.pem");
@@ -61,7 +62,7 @@ class AcmePebbleTest {
   }
 
   @AfterEach
-  void stopPebbles() throws InterruptedException {
+  void stopPebbles() {
     for (Pebble started : pebbles) {
       started.close();
     }
@@ -160,7 +161,7 @@ class AcmePebbleTest {
 
   /** A Pebble of its own in {@code name}, validating on the app's HTTP port. */
   private Pebble pebble(String name) throws Exception {
-    Pebble started = Pebble.start(Files.createDirectory(dir.resolve(name)), pebbleApi, http, VALIDITY);
+    Pebble started = Pebble.start(Files.createDirectory(dir.resolve(name)), "127.0.0.1", pebbleApi, http, VALIDITY);
     pebbles.add(started);
     return started;
   }

@@ -3,23 +3,43 @@ package com.benchsci.infra.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.benchsci.hostharness.BootedHost;
+import com.benchsci.hostharness.Chromium;
 import com.benchsci.hostharness.Cmd;
 import com.benchsci.hostharness.DeployedHost;
 import com.benchsci.hostharness.NspawnContainer;
 import com.benchsci.hostharness.WrkLoad;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,6 +58,16 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * the wait is real), runs its hook (cfn-init again), and the new jar serves with no failed request under wrk load. Then
  * cfn-hup must still be the same running daemon, never restarted.
  *
+ * <p>Then the same host's trusted HTTPS (issue 21, docs/https.md): the stack's {@code AcmeDirectory} names its ACME
+ * CA, Pebble, on the test network ({@link com.benchsci.hostharness.HostCa}), which validates http-01 on port 80 of the
+ * host's own address. A run of hello-acme.service (its timer's first, or the test's) gets a certificate for that
+ * address, which the host serves to a client trusting only the CA's root; when the CA's renewal information says so,
+ * the next run renews it while wrk loads HTTPS, and the same JVM serves the new certificate with no failed request;
+ * with the CA gone, a run says so in one line naming the next attempt, and HTTPS keeps serving; Chromium, trusting
+ * the CA's root and nothing else (no flag about certificates), shows the greeting (target/host-page-https.png). They
+ * come after the rollout: right after boot, their HTTPS load and Chromium fell on HostBootTest's rollout beside this
+ * class, whose wrk then counted 16 answers later than its 2 s timeout.
+ *
  * <p>What cfn-hup does is AWS's documented behaviour (cfn-hup reference,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/cfn-hup.html, and aws-cfn-bootstrap's source):
  * {@code --no-daemon} "runs the cfn-hup script once and exits", so a unit that starts it that way with Restart=always
@@ -46,8 +76,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  *
  * <p>Stand-ins (real aws-cfn-bootstrap comes only from Amazon; moto serves no Metadata): cfn-hup, cfn-init and
  * cfn-signal on the host, and DescribeStackResource's Metadata, derived from the emulator's template and parameters.
- * Real: the deployer CLI, both templates, moto's CloudFormation and S3, systemd and the units, hello-rollout, the JVMs,
- * wrk. See docs/host-test.md.
+ * Pebble stands in for Let's Encrypt, and a drop-in setting ACME_IP for IMDS's public address. Real: the deployer
+ * CLI, both templates, moto's CloudFormation and S3, systemd and the units, hello-rollout, the JVMs, the ACME client,
+ * Pebble, wrk, Chromium. See docs/host-test.md.
  *
  * <p>It runs beside the other test classes of this module (JUnit's parallel execution, this class only): most of its
  * time is cfn-hup's one-minute wait, which nothing else here needs.
@@ -67,6 +98,10 @@ class CfnHupRolloutHostTest {
   private static final String RESOURCE = "WebServer";
   private static final Pattern LOG_TIME = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}) ");
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+  private static final String GREETING = BootedHost.GREETING;
+  private static final String ACME_SERVICE = "hello-acme.service";
+  private static final String ACME_TIMER = "hello-acme.timer";
+  private static final String STATE_DIRECTORY = "/var/lib/hello-acme 700 hello-acme:hello";
 
   private final Path repo = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
   private DeployedHost deployed;
@@ -74,6 +109,10 @@ class CfnHupRolloutHostTest {
   private Path v1;
   /** When the host's first boot ended (UserData done, cfn-hup started). */
   private long booted;
+  /** The host's address, which its certificate names; its CA's directory; the CA's root, written once. */
+  private String address;
+  private URI directory;
+  private Path root;
 
   @BeforeAll
   void deployAndBoot() {
@@ -82,6 +121,9 @@ class CfnHupRolloutHostTest {
     deployed = DeployedHost.deploy(repo, "hello-host-rollout-" + ProcessHandle.current().pid(), v1);
     booted = System.nanoTime();
     host = deployed.host();
+    address = deployed.network().hostAddress();
+    directory = deployed.ca().pebble().directory();
+    root = deployed.ca().pebble().root();
     // cfn-hup's first check stores the metadata it compares later ones with.
     NspawnContainer.awaitTrue("cfn-hup's first check (its state in /var/lib/cfn-hup/data)", CHECK_TIMEOUT,
         () -> host.exec(CHECK_TIMEOUT, "test", "-s", "/var/lib/cfn-hup/data/metadata_db.json").ok());
@@ -105,6 +147,10 @@ class CfnHupRolloutHostTest {
     // The accept-queue hand-over the rollout relies on (stack.yaml's 90-hello.conf, applied by cfn-init).
     assertThat(host.exec(CHECK_TIMEOUT, "cat", "/proc/sys/net/ipv4/tcp_migrate_req").out().strip())
         .as("net.ipv4.tcp_migrate_req on the host").isEqualTo("1");
+    // cfn-init makes the ACME client's state directory, and systemd's StateDirectory= gives it the unit's User= and
+    // Group= at each start of the client: were they to differ, each would change the other's back.
+    assertThat(stat("/var/lib/hello-acme")).as("the client's state directory as cfn-init made it")
+        .containsExactly(STATE_DIRECTORY);
   }
 
   @Test
@@ -186,6 +232,249 @@ class CfnHupRolloutHostTest {
       return !List.of("0", killed).contains(pid)
           && host.exec(CHECK_TIMEOUT, "cat", "/var/run/cfn-hup.pid").out().strip().equals(pid);
     });
+  }
+
+  // ---- trusted HTTPS: the host's certificate from its ACME CA (Pebble on the test network, docs/https.md) ----
+
+  @Test
+  @Order(5)
+  @Execution(ExecutionMode.SAME_THREAD)
+  void theHostGetsACertificateForItsAddressFromTheCaAndServesIt() {
+    // The timer cfn-init started runs the client a minute or two after boot, then ten minutes after each run. From here
+    // the test starts the runs itself, so that what each run says and does is the test's: a run that fetched the CA's
+    // renewal information before the test set it would keep it for the CA's Retry-After (Pebble: six hours).
+    Cmd.Result stop = host.exec(CHECK_TIMEOUT, "systemctl", "stop", ACME_TIMER);
+    assertThat(stop.ok()).as(stop.describe()).isTrue();
+    NspawnContainer.awaitTrue("a run of " + ACME_SERVICE + " that is going to end", Duration.ofMinutes(3),
+        () -> !host.exec(CHECK_TIMEOUT, "systemctl", "is-active", ACME_SERVICE).ok());
+    boolean timerGotIt = !isSelfSigned(certificateFile());
+    if (!timerGotIt) {
+      // The timer's first run has not come yet, or found cfn-init's own run of the client going and left it.
+      runAcmeClient();
+    }
+    System.out.println("[cfn-hup-rollout] the CA's first certificate came from a run of " + (timerGotIt ? "the timer"
+        : "the test"));
+    X509Certificate written = certificateFile();
+    assertThat(acmeJournal()).as("what hello-acme.service said since boot").containsOnlyOnce(
+        "certificate for " + address + " from " + directory + " (profile shortlived) written, valid until "
+            + written.getNotAfter().toInstant());
+    assertThat(awaitServed(written)).as("the certificate served to a client that trusts only the CA's root and checks"
+        + " the address").isEqualTo(written);
+    assertThat(written.getIssuerX500Principal().getName()).as("its issuer").contains("Pebble");
+    assertThat(stat("/etc/hello/tls/key.pem", "/etc/hello/tls/cert.pem", "/var/lib/hello-acme",
+        "/var/lib/hello-acme/account-key.pem", "/var/lib/hello-acme/state.properties"))
+        .as("the files the client wrote, as docs/https.md lists them").containsExactly(
+            "/etc/hello/tls/key.pem 640 hello-acme:hello", "/etc/hello/tls/cert.pem 644 hello-acme:hello",
+            STATE_DIRECTORY, "/var/lib/hello-acme/account-key.pem 600 hello-acme:hello",
+            "/var/lib/hello-acme/state.properties 600 hello-acme:hello");
+    // The challenge answers lived in the unit's RuntimeDirectory=, which systemd removes when the run ends.
+    assertThat(host.exec(CHECK_TIMEOUT, "test", "-e", "/run/hello-acme").ok()).as("/run/hello-acme after the run")
+        .isFalse();
+  }
+
+  @Test
+  @Order(6)
+  @Execution(ExecutionMode.SAME_THREAD)
+  void whenTheCaSaysRenewTheCertificateIsRenewedAndSwappedInPlaceUnderLoadWithNoFailedRequest() {
+    X509Certificate first = served();
+    String slot = servingSlot();
+    String pid = mainPid(slot);
+    // The CA's renewal information says "renew now" (RFC 9773), as Let's Encrypt's does for a certificate it must
+    // revoke; no run has fetched it for this certificate yet.
+    deployed.ca().pebble().suggestRenewal(first, Instant.now().minus(Duration.ofHours(2)),
+        Instant.now().minus(Duration.ofHours(1)));
+    WrkLoad.Counts[] counts;
+    List<String> said;
+    X509Certificate renewed;
+    try (WrkLoad keepAlive = WrkLoad.start(host, "https://" + address + "/", 16);
+        WrkLoad close = WrkLoad.start(host, "https://" + address + "/", 4, "Connection: close")) {
+      said = runAcmeClient();
+      renewed = certificateFile();
+      assertThat(awaitServed(renewed)).as("the renewed certificate, served").isEqualTo(renewed);
+      counts = new WrkLoad.Counts[] {keepAlive.stop(), close.stop()};
+    }
+    assertThat(said).as("what hello-acme.service said in its run").containsExactly("certificate for " + address
+        + " from " + directory + " (profile shortlived) written, valid until " + renewed.getNotAfter().toInstant());
+    assertThat(renewed.getSerialNumber()).as("the renewed certificate's serial").isNotEqualTo(first.getSerialNumber());
+    assertThat(List.of(servingSlot(), mainPid(slot))).as("the slot and JVM that serve: the certificate was swapped in"
+        + " place").containsExactly(slot, pid);
+    for (WrkLoad.Counts count : counts) {
+      System.out.printf("[cfn-hup-rollout] during the certificate's renewal: %d failed of %d HTTPS requests%n",
+          count.failed(), count.requests());
+      assertThat(count.requests()).as("HTTPS requests during the renewal:%n%s", count.summary()).isPositive();
+      assertThat(count.failed()).as("failed HTTPS requests during the renewal:%n%s%n%s", count.summary(),
+          acmeDiagnostics()).isZero();
+    }
+  }
+
+  @Test
+  @Order(7)
+  @Execution(ExecutionMode.SAME_THREAD)
+  void whenTheCaIsGoneTheClientSaysSoOnceAndHttpsKeepsServingTheCertificate() {
+    X509Certificate renewed = served();
+    deployed.ca().close();
+    Instant stopped = Instant.now();
+    List<String> said = runAcmeClient();
+    assertThat(said).as("what hello-acme.service said in its run").singleElement().asString()
+        .startsWith("the CA at " + directory + " gave no certificate for " + address + ": the CA cannot be reached (")
+        .endsWith(" (failure 1 in a row); serving the certificate valid until " + renewed.getNotAfter().toInstant()
+            + " meanwhile");
+    Matcher next = Pattern.compile("; next attempt after (\\S+) \\(").matcher(said.get(0));
+    assertThat(next.find()).as("the next attempt in %s", said.get(0)).isTrue();
+    assertThat(Instant.parse(next.group(1))).as("the next attempt: the client's first backoff, not a tight loop")
+        .isAfter(stopped.plus(Duration.ofMinutes(9)));
+    assertThat(served()).as("the certificate served once the CA is gone").isEqualTo(renewed);
+    assertThat(httpsGet().body()).as("GET https://%s/ trusting only the CA's root", address).contains(GREETING);
+  }
+
+  @Test
+  @Order(8)
+  @Execution(ExecutionMode.SAME_THREAD)
+  void chromiumTrustingOnlyTheCasRootShowsTheGreetingOverHttpsWithoutAnyCertificateFlag() {
+    String url = "https://" + address + "/";
+    Path target = repo.resolve("cloudformation/target");
+    Path screenshot = target.resolve("host-page-https.png");
+    Cmd.Result trusting = Chromium.trusting(target.resolve("chromium-trusting-the-ca"), root).render(url, screenshot);
+    assertThat(trusting.ok() && trusting.out().contains(GREETING)).as("Chromium's rendered DOM of %s, trusting the"
+        + " CA's root:%n%s", url, trusting.describe()).isTrue();
+    assertThat(screenshot).as("Chromium's screenshot of %s", url).isNotEmptyFile();
+    System.out.println("[cfn-hup-rollout] Chromium's screenshot of " + url + ": " + screenshot);
+    // The same browser without the CA's root refuses the page: the trust above is the root's, not a lax browser's.
+    Cmd.Result untrusting = Chromium.trusting(target.resolve("chromium-trusting-nothing"))
+        .render(url, target.resolve("host-page-https-untrusted.png"));
+    assertThat(untrusting.out()).as("Chromium's rendered DOM of %s, trusting no test root", url)
+        .doesNotContain(GREETING);
+    assertThat(untrusting.err()).as("why Chromium did not load %s", url).contains("ERR_CERT_AUTHORITY_INVALID");
+  }
+
+  // ---- the ACME client and what a client of the host sees ----
+
+  /**
+   * One run of the host's ACME client, started as its timer starts it ({@code systemctl start} returns when the
+   * oneshot ended, and fails when it did); returns the lines the run wrote to its journal.
+   */
+  private List<String> runAcmeClient() {
+    String cursor = host.exec(CHECK_TIMEOUT, "journalctl", "-n", "1", "-o", "export", "--output-fields=__CURSOR")
+        .out().lines().filter(line -> line.startsWith("__CURSOR=")).findFirst().orElseThrow().substring(9);
+    Cmd.Result run = host.exec(Duration.ofMinutes(3), "systemctl", "start", ACME_SERVICE);
+    assertThat(run.ok()).as("systemctl start %s: %s%n%s", ACME_SERVICE, run.describe(), acmeDiagnostics()).isTrue();
+    // What the run wrote to stdout reaches the journal through a stream journald may not have read yet.
+    host.exec(CHECK_TIMEOUT, "journalctl", "--sync");
+    return host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-o", "cat", "--after-cursor=" + cursor,
+        "_SYSTEMD_UNIT=" + ACME_SERVICE, "_TRANSPORT=stdout").out().lines().toList();
+  }
+
+  /** What hello-acme.service's runs wrote to the journal since boot. */
+  private List<String> acmeJournal() {
+    host.exec(CHECK_TIMEOUT, "journalctl", "--sync");
+    return host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-o", "cat", "_SYSTEMD_UNIT=" + ACME_SERVICE,
+        "_TRANSPORT=stdout").out().lines().toList();
+  }
+
+  private static boolean isSelfSigned(X509Certificate certificate) {
+    return certificate.getIssuerX500Principal().equals(certificate.getSubjectX500Principal());
+  }
+
+  /** The certificate the client wrote for the slots, the first of its chain. */
+  private X509Certificate certificateFile() {
+    Cmd.Result pem = host.exec(CHECK_TIMEOUT, "cat", "/etc/hello/tls/cert.pem");
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(pem.out().getBytes(StandardCharsets.US_ASCII)));
+    } catch (CertificateException e) {
+      throw new AssertionError("no certificate in /etc/hello/tls/cert.pem: " + pem.describe(), e);
+    }
+  }
+
+  /**
+   * The certificate the host presents to a new HTTPS connection from this machine, as a browser elsewhere connects:
+   * trusting the CA's root and nothing else, and checking that the certificate names the address.
+   */
+  private X509Certificate served() {
+    try (SSLSocket socket = (SSLSocket) trustingTheCa().getSocketFactory().createSocket(address, 443)) {
+      socket.setSoTimeout((int) CHECK_TIMEOUT.toMillis());
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+    } catch (IOException e) {
+      throw new UncheckedIOException("no HTTPS connection to " + address + " trusting the CA's root", e);
+    }
+  }
+
+  /** Polls until the host serves {@code expected} (a slot looks at its files every 2 s); returns the last served. */
+  private X509Certificate awaitServed(X509Certificate expected) {
+    X509Certificate[] last = {null};
+    try {
+      NspawnContainer.awaitTrue("the host to serve the certificate with serial " + expected.getSerialNumber(),
+          CHECK_TIMEOUT, () -> {
+            try {
+              last[0] = served();
+            } catch (UncheckedIOException notTrustedYet) {
+              return false;
+            }
+            return last[0].equals(expected);
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; served last: " + (last[0] == null ? "none trusted"
+          : last[0].getSerialNumber()) + "\n" + acmeDiagnostics(), e);
+    }
+    return last[0];
+  }
+
+  private HttpResponse<String> httpsGet() {
+    try {
+      return HttpClient.newBuilder().sslContext(trustingTheCa()).build().send(HttpRequest.newBuilder(
+          URI.create("https://" + address + "/")).timeout(CHECK_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET https://" + address + "/ trusting the CA's root", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A TLS client context whose one trust anchor is the CA's root. */
+  private SSLContext trustingTheCa() {
+    try (InputStream in = Files.newInputStream(root)) {
+      KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+      anchors.load(null, null);
+      anchors.setCertificateEntry("ca-root", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(anchors);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the CA's root " + root, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust the CA's root " + root, e);
+    }
+  }
+
+  /** Each file's path, mode and owner. */
+  private List<String> stat(String... files) {
+    List<String> argv = new ArrayList<>(List.of("stat", "-c", "%n %a %U:%G"));
+    argv.addAll(List.of(files));
+    return host.exec(CHECK_TIMEOUT, argv.toArray(String[]::new)).out().lines().toList();
+  }
+
+  private String mainPid(String slot) {
+    return host.exec(CHECK_TIMEOUT, "systemctl", "show", "--property=MainPID", "--value", "hello@" + slot + ".service")
+        .out().strip();
+  }
+
+  private String acmeDiagnostics() {
+    return "--- journalctl -u hello-acme.service (last 30) ---\n"
+        + host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-n", "30", "-u", ACME_SERVICE).out()
+        + "--- journalctl -u hello@a -u hello@b (last 20) ---\n"
+        + host.exec(CHECK_TIMEOUT, "journalctl", "--no-pager", "-n", "20", "-u", "hello@a", "-u", "hello@b").out()
+        + "--- Pebble's log (last 2000 characters) ---\n" + tail(deployed.ca().pebble().log(), 2000);
+  }
+
+  private static String tail(String text, int characters) {
+    return text.substring(Math.max(0, text.length() - characters));
   }
 
   // ---- what the host says ----

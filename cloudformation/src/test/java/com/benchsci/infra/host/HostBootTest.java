@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.benchsci.hostharness.BootedHost;
 import com.benchsci.hostharness.CfnInitApplier;
+import com.benchsci.hostharness.Chromium;
 import com.benchsci.hostharness.Cmd;
 import com.benchsci.hostharness.Intrinsics;
 import com.benchsci.hostharness.NspawnContainer;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@link CfnInitApplier}, with the jar this build made, and then has to serve the greeting from one of its two slots
  * with an AOT cache its JVM accepts, start without that cache, survive {@code kill -9}, roll a new jar out through the
  * same cfn-init content under load with no failed request, keep serving when a broken jar is rolled out, show the
- * greeting in Chromium, come back after a reboot, and pass the UserData's own health check.
+ * greeting in Chromium over HTTP, come back after a reboot, and pass the UserData's own health check. (HTTPS with a
+ * certificate from a CA, which this host has no way to reach: {@link CfnHupRolloutHostTest}.)
  *
  * <p>Differences from the real host, on purpose and only these: Debian instead of Amazon Linux 2023, Debian's OpenJDK
  * 25 instead of Corretto 25 (see {@link CfnInitApplier#DEBIAN_PACKAGES}), cfn-hup not running (AWS's agent: a rollout
@@ -194,18 +196,16 @@ class HostBootTest {
 
   @Test
   @Order(11)
-  void chromiumShowsTheGreetingOverHttpAndHttps() {
-    for (String url : List.of("http://127.0.0.1/", "https://127.0.0.1/")) {
-      String scheme = url.substring(0, url.indexOf(':'));
-      Path screenshot = repo.resolve("cloudformation/target/host-page-" + scheme + ".png");
-      Cmd.Result dom = chromium(url, "--dump-dom");
-      assertThat(dom.ok() && dom.out().contains(GREETING)).as("Chromium's rendered DOM of %s should show %s:%n%s", url,
-          GREETING, dom.describe()).isTrue();
-      Cmd.Result shot = chromium(url, "--screenshot=" + screenshot, "--window-size=800,600");
-      assertThat(shot.ok()).as(shot.describe()).isTrue();
-      assertThat(screenshot).as("Chromium's screenshot of %s", url).isNotEmptyFile();
-      System.out.println("[host-boot] Chromium's screenshot of " + url + ": " + screenshot);
-    }
+  void chromiumShowsTheGreetingOverHttp() {
+    // Over HTTPS with a certificate it trusts: CfnHupRolloutHostTest, whose host has a CA.
+    String url = "http://127.0.0.1/";
+    Path screenshot = repo.resolve("cloudformation/target/host-page-http.png");
+    Cmd.Result page = Chromium.trusting(repo.resolve("cloudformation/target/chromium-host-boot"))
+        .renderInside(host, url, screenshot);
+    assertThat(page.ok() && page.out().contains(GREETING)).as("Chromium's rendered DOM of %s should show %s:%n%s", url,
+        GREETING, page.describe()).isTrue();
+    assertThat(screenshot).as("Chromium's screenshot of %s", url).isNotEmptyFile();
+    System.out.println("[host-boot] Chromium's screenshot of " + url + ": " + screenshot);
   }
 
   @Test
@@ -265,14 +265,6 @@ class HostBootTest {
 
   private String trainingLog(String slot) {
     return host.exec(CHECK_TIMEOUT, "tail", "-n", "30", "/var/lib/hello/" + slot + "/training.log").describe();
-  }
-
-  private Cmd.Result chromium(String url, String... output) {
-    List<String> argv = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
-        "--ignore-certificate-errors", "--user-data-dir=" + repo.resolve("cloudformation/target/chromium-profile")));
-    argv.addAll(List.of(output));
-    argv.add(url);
-    return Cmd.run(Duration.ofMinutes(2), host.inNetwork(argv.toArray(String[]::new)));
   }
 
   /**

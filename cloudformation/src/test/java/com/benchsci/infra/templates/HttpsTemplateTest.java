@@ -100,7 +100,7 @@ class HttpsTemplateTest {
         "04-rollout", "05-acme-timer");
     assertThat(commands).isSorted();
     assertThat(tls).contains("install -d -o hello-acme -g hello -m 0750 /etc/hello/tls",
-        "install -d -o hello-acme -g hello-acme -m 0700 /var/lib/hello-acme",
+        "install -d -o hello-acme -g hello -m 0700 /var/lib/hello-acme",
         "setpriv --reuid=hello-acme --regid=hello --init-groups",
         "-cp \"$jar\" com.benchsci.acme.AcmeMain \"$verb\"");
     // The client the host runs, which a broken new jar cannot replace: its rollout fails first (HostBootTest).
