@@ -571,12 +571,14 @@ public final class Rehearsal {
   /** The shutdown hook's work: stop the steps, let the deploy in flight clean up, delete everything, report. */
   private void interrupted(AwsClients aws, EmulatorQuirks quirks) {
     List<RunId> started;
+    Step running;
     synchronized (this) {
       if (reported) {
         return;
       }
       stopping = true;
       started = List.copyOf(deploys);
+      running = current;
     }
     out.printf("%nInterrupted: deleting everything rehearsal %s made (if this is cut short too: deployer rehearse"
         + " --cleanup %s%s).%n", id, id, aws.target().isEmulator() ? "" : " --env sandbox");
@@ -588,7 +590,7 @@ public final class Rehearsal {
       all = new ArrayList<>(rows);
       for (Step step : Step.values()) {
         if (step != Step.CLEANUP && all.stream().noneMatch(r -> r.step() == step)) {
-          all.add(StepResult.notRun(step, step == current ? "interrupted while it ran" : "interrupted before"));
+          all.add(StepResult.notRun(step, step == running ? "interrupted while it ran" : "interrupted before"));
         }
       }
       all.add(cleaned);
