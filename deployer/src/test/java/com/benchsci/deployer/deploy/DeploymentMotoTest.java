@@ -319,7 +319,7 @@ class DeploymentMotoTest {
 
     Files.writeString(parameters, "[{\"ParameterKey\": \"Environment\", \"ParameterValue\": \"prod \"}]");
     assertThat(refusal(templates)).isEqualTo(parameters + ": parameter Environment = \"prod \" is not one of"
-        + " AllowedValues [local, prod, sandbox] (declared in stack.yaml): nothing was sent to AWS");
+        + " AllowedValues [local, prod] (declared in stack.yaml): nothing was sent to AWS");
 
     Files.writeString(parameters, "[{\"ParameterKey\": \"Environment\", \"ParameterValue\": \"local\"},\n"
         + " {\"ParameterKey\": \"Environment\" \"ParameterValue\": \"local\"}]");
