@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.benchsci.deployer.core.DeployException;
+import com.benchsci.deployer.core.Naming;
 import com.benchsci.deployer.core.ProductStack;
+import com.benchsci.deployer.template.ParameterFile;
 import com.benchsci.deployer.template.Template;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,6 +47,18 @@ class RehearsalIdTest {
         id.hookAlias());
     assertThat(id.hookAlias()).isNotEqualTo(declared("GuardHookAlias").get("Default"));
     assertThat(id.oidcProviderHost()).isEqualTo("oidc.circleci.com/org/" + parameters.get("CircleCiOrgId"));
+  }
+
+  @Test
+  void prodKeepsItsNamesTheRehearsalsParametersHaveProdsValuesAsDefaults() {
+    Path cloudformation = Path.of(System.getProperty("repo.root")).resolve("cloudformation");
+    Map<String, String> prod = ParameterFile.read(cloudformation.resolve("bootstrap-prod.json"), BOOTSTRAP);
+    assertThat(prod).doesNotContainKey("GuardHookAlias").containsEntry("AppStackName", "hello-host");
+    assertThat(declared("GuardHookAlias").get("Default")).as("the alias prod's hook always had")
+        .isEqualTo("Private::Guard::HelloHostFirewall");
+    assertThat(Naming.PRODUCT.stackName(ProductStack.BOOTSTRAP)).isEqualTo("hello-host-bootstrap");
+    assertThat(Naming.PRODUCT.stackName(ProductStack.APP)).isEqualTo("hello-host");
+    assertThat(Naming.PRODUCT.parameters(ProductStack.BOOTSTRAP)).as("prod's parameter files decide").isEmpty();
   }
 
   @Test

@@ -108,8 +108,10 @@ class RehearsalProcessTest {
    */
   private static Process rehearsalHeldAtStep6() throws IOException {
     proxy.holdCalls("AuthorizeSecurityGroupIngress", "DescribeVpcs");
+    // A short run: C1 alone and the serial collector leave the two cores to the work (and to moto).
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-cp", System.getProperty("java.class.path"), Cli.class.getName()));
+        .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        Cli.class.getName()));
     command.addAll(RehearsalMoto.rehearse(proxy.endpoint()));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
