@@ -24,7 +24,7 @@ class LayersTest {
       .layer("Types").definedBy("com.benchsci.deployer.core..", "com.benchsci.deployer.template..")
       .layer("Engine").definedBy("com.benchsci.deployer.stack..", "com.benchsci.deployer.live..",
           "com.benchsci.deployer.impact..")
-      .layer("Orchestration").definedBy("com.benchsci.deployer.deploy..")
+      .layer("Orchestration").definedBy("com.benchsci.deployer.deploy..", "com.benchsci.deployer.rehearsal..")
       .layer("Adapters").definedBy("com.benchsci.deployer.aws..", "com.benchsci.deployer.emulator..",
           "com.benchsci.deployer.tools..", "com.benchsci.deployer.check..", "com.benchsci.deployer.report..")
       .layer("Library entry").definedBy("com.benchsci.deployer.api..")

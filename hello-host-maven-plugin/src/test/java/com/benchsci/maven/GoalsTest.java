@@ -72,7 +72,8 @@ class GoalsTest {
     assertThat(review).content().contains("## CloudFormation change set review", "### Stack `hello-host-bootstrap`");
     assertThat(log).contains("[info] The templates are byte for byte the ones checked earlier in this build:"
         + " not checked again.");
-    assertThat(log).filteredOn(l -> l.startsWith("[info] Checked ")).hasSize(4);
+    // The check goal's two lines; the review, which runs no check, claims none.
+    assertThat(log).filteredOn(l -> l.startsWith("[info] Checked ")).hasSize(2);
     assertThat(log).allMatch(l -> !l.contains("\u001b"), "no ANSI escape in Maven's log");
     assertThat(threadsLeftBehind(before)).isEmpty();
   }
@@ -125,6 +126,22 @@ class GoalsTest {
     assertThat(log).containsExactly("[info] Nothing to do in cloudformation: it does not declare hello-host-maven-plugin");
   }
 
+  @Test
+  void theRehearsalRefusesProdInOneLineAndItsCleanUpGoalRunsOnItsOwn() throws Exception {
+    RehearseMojo prod = configure(new RehearseMojo());
+    prod.env = Environment.prod;
+    assertThatThrownBy(prod::execute).isInstanceOf(MojoFailureException.class)
+        .hasMessageStartingWith("the rehearsal never runs on prod (--env prod / -Dcfn.env=prod)")
+        .hasMessageNotContaining("\n");
+
+    RehearseMojo cleanup = configure(new RehearseMojo());
+    cleanup.endpoint = moto.endpoint().toString();
+    cleanup.cleanup = "hello-rh-0a1b2c3d";
+    cleanup.execute();
+    assertThat(log).anyMatch(l -> l.matches("\\[info\\] +12  Everything the rehearsal made is deleted +passed"
+        + " +nothing to delete; nothing left .*"));
+  }
+
   private Path copyOfTheTemplates() throws IOException {
     Path templates = Files.createDirectories(dir.resolve("templates"));
     for (String name : List.of("bootstrap.yaml", "stack.yaml")) {
@@ -151,6 +168,12 @@ class GoalsTest {
     mojo.plugin = descriptor;
     mojo.templates = REPO.resolve("cloudformation").toFile();
     mojo.rules = REPO.resolve("guard-rules").toFile();
+    if (mojo instanceof RehearseMojo rehearse) {
+      rehearse.env = Environment.local;
+      rehearse.appJar = appJar();
+      rehearse.workDir = dir.resolve("rehearsal").toFile();
+      rehearse.waitMinutes = 2;
+    }
     if (mojo instanceof StackChangeMojo change) {
       change.env = Environment.local;
       change.appJar = appJar();

@@ -9,7 +9,6 @@ import com.benchsci.deployer.core.ContentHash;
 import com.benchsci.deployer.core.DeployException;
 import com.benchsci.deployer.core.DeploySettings;
 import com.benchsci.deployer.core.Destination;
-import com.benchsci.deployer.core.Environment;
 import com.benchsci.deployer.core.ProductStack;
 import com.benchsci.deployer.core.Target;
 import com.benchsci.deployer.core.TextFile;
@@ -23,9 +22,14 @@ import com.benchsci.deployer.live.AuditOutcome;
 import com.benchsci.deployer.live.DriftOutcome;
 import com.benchsci.deployer.live.FirewallAudit;
 import com.benchsci.deployer.live.StackDrift;
+import com.benchsci.deployer.rehearsal.Rehearsal;
+import com.benchsci.deployer.rehearsal.RehearsalId;
+import com.benchsci.deployer.rehearsal.RehearsalOutcome;
+import com.benchsci.deployer.rehearsal.RehearsalSettings;
 import com.benchsci.deployer.report.AuditText;
 import com.benchsci.deployer.report.ImpactText;
 import com.benchsci.deployer.report.DriftText;
+import com.benchsci.deployer.report.RehearsalText;
 import com.benchsci.deployer.report.ReviewMarkdown;
 import com.benchsci.deployer.template.Template;
 import com.benchsci.deployer.template.TemplateChecks;
@@ -45,8 +49,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The deployer's verbs as a library: what the CLI and the Maven goals call with plain values, so neither holds any
- * deploy logic of its own. Each verb wires the layers below (the checks, the AWS clients and the target's quirks,
+ * The deployer's verbs as a library (check, deploy, drift, audit, rehearse): what the CLI and the Maven goals call
+ * with plain values, so neither holds any deploy logic of its own. Each verb wires the layers below (the checks, the AWS clients and the target's quirks,
  * the orchestration, the report renderers) and returns a typed outcome; none reads the environment or exits.
  * Failures are runtime exceptions; {@link #problem} turns the ones a user can act on into the one line to print.
  */
@@ -104,12 +108,7 @@ public final class Deployer {
     }
     TemplateChecks checks = done ? TemplateChecks.NONE : policyChecks(settings.sources().rules());
     // The target is worked out (and the local moto server started) only once the checks passed.
-    // The impact analysis reads the resource schemas of the target's region from the pinned cfn-lint.
-    DeployOutcome outcome = new Deployment(settings, checks, ImpactText::console,
-        region -> Analysis.standard(tools.cfnLintPackage(), region), out).run(() -> {
-      Target target = target(settings.destination());
-      return new Connection(SdkClients.connect(target), Quirks.of(target));
-    });
+    DeployOutcome outcome = new Deployment(settings, checks, ImpactText::console, this::analysis, out).run(() -> connection(target(settings.destination())));
     ReviewMarkdown.write(outcome);
     if (outcome.kind() == DeployOutcome.Kind.REVIEWED) {
       out.printf("Review written to %s (the pull request's comment: %s; digests: %s); nothing was executed.%n",
@@ -160,6 +159,56 @@ public final class Deployer {
   }
 
   /**
+   * The rehearsal (docs/rehearsal.md): checks both templates once (unless {@code checked} covers these bytes, or the
+   * work folder's record says they passed before), then runs every step on the target under the rehearsal's own
+   * names, deletes everything it made, and prints the table (also when a signal ends it early).
+   */
+  public RehearsalOutcome rehearse(RehearsalSettings settings, Checked checked) {
+    RehearsalSettings.refuseProd(settings.destination());
+    Path templates = settings.sources().templates();
+    if (!checked.covers(templates, settings.sources().rules())) {
+      check(templates, settings.sources().rules(), settings.workDir().resolve("hello-host-check.sha256"));
+    }
+    GuardCheck guard = new GuardCheck(tools.cfnGuard(), requireRules(settings.sources().rules()));
+    Target target = target(settings.destination());
+    try {
+      // Checked once above: the same bytes are not checked again by each deploy of the rehearsal.
+      return new Rehearsal(settings, () -> connection(target), guard::validate,
+          deploy -> new Deployment(deploy, TemplateChecks.NONE, ImpactText::console, this::analysis, out), out,
+          this::printTable).run();
+    } catch (SdkClientException e) {
+      throw AwsProblems.of(target, e);
+    }
+  }
+
+  /** Finishes the clean-up of rehearsal {@code id} (one that was killed), and prints its row. */
+  public RehearsalOutcome cleanUpRehearsal(Destination destination, RehearsalId id, Duration waitLimit) {
+    RehearsalSettings.refuseProd(destination);
+    Target target = target(destination);
+    try {
+      RehearsalOutcome outcome = Rehearsal.cleanUpOnly(id, connection(target), waitLimit, out);
+      printTable(outcome);
+      return outcome;
+    } catch (SdkClientException e) {
+      throw AwsProblems.of(target, e);
+    }
+  }
+
+  private void printTable(RehearsalOutcome outcome) {
+    out.print(RehearsalText.console(outcome));
+    out.flush();
+  }
+
+  /** The impact analysis for a region, from the resource schemas the pinned cfn-lint carries for it. */
+  private Analysis analysis(String region) {
+    return Analysis.standard(tools.cfnLintPackage(), region);
+  }
+
+  private static Connection connection(Target target) {
+    return new Connection(SdkClients.connect(target), Quirks.of(target));
+  }
+
+  /**
    * The one line for a failure the user can act on (a refusal, bad input, AWS saying no), or null for a defect
    * (which keeps its stack trace).
    */
@@ -174,11 +223,11 @@ public final class Deployer {
   }
 
   /**
-   * The target a destination stands for: prod is AWS through the default chains; local is the given endpoint, else
-   * the local moto server, found or started here.
+   * The target a destination stands for: prod and sandbox are AWS through the default chains; local is the given
+   * endpoint, else the local moto server, found or started here.
    */
   private Target target(Destination destination) {
-    if (destination.environment() == Environment.prod) {
+    if (destination.environment().isAws()) {
       return SdkClients.aws();
     }
     URI endpoint = destination.endpoint() != null ? destination.endpoint() : LocalEmulator.endpoint(tools, out);

@@ -19,6 +19,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -50,6 +51,7 @@ public final class SdkClients implements AwsClients {
   private S3Client s3;
   private SsmClient ssm;
   private Ec2Client ec2;
+  private IamClient iam;
 
   private SdkClients(Target target, AwsCredentialsProvider credentials) {
     this.target = target;
@@ -99,6 +101,12 @@ public final class SdkClients implements AwsClients {
   @Override
   public synchronized Ec2Client ec2() {
     return ec2 = made(ec2, () -> configured(Ec2Client.builder()).build());
+  }
+
+  @Override
+  public synchronized IamClient iam() {
+    // IAM's endpoint rules send every region of a partition to the partition's global endpoint.
+    return iam = made(iam, () -> configured(IamClient.builder()).build());
   }
 
   @Override

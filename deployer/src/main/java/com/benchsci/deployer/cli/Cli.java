@@ -25,13 +25,14 @@ import picocli.CommandLine;
 
 /**
  * {@code java -jar deployer.jar}: deploys cloudformation/bootstrap.yaml and stack.yaml through change sets, or
- * reviews them; subcommands {@code drift} and {@code audit} compare the deployed stacks with their code. It parses
+ * reviews them; subcommands {@code drift} and {@code audit} compare the deployed stacks with their code,
+ * {@code rehearse} runs the product's whole life under names of its own (docs/rehearsal.md). It parses
  * its input (options, environment variables, git's HEAD), calls the library with plain values and maps the typed
  * outcome to an {@link ExitCode}.
  */
 @Command(name = "deployer", mixinStandardHelpOptions = true,
     description = "Deploys the hello-host stacks through CloudFormation change sets (local moto by default).",
-    subcommands = {DriftCommand.class, AuditCommand.class})
+    subcommands = {DriftCommand.class, AuditCommand.class, RehearseCommand.class})
 public final class Cli implements Callable<Integer> {
 
   @Spec

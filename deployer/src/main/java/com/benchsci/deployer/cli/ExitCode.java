@@ -3,13 +3,14 @@ package com.benchsci.deployer.cli;
 import com.benchsci.deployer.deploy.DeployOutcome;
 import com.benchsci.deployer.live.AuditOutcome;
 import com.benchsci.deployer.live.DriftOutcome;
+import com.benchsci.deployer.rehearsal.RehearsalOutcome;
 
 /**
  * The CLI's exit codes, one meaning each (docs/cli.md lists them; a test keeps the two in step). A signal ends the
  * JVM with 128 + its number, as any JVM: 130 for SIGINT, 143 for SIGTERM.
  */
 public enum ExitCode {
-  OK(0, "Done: deployed, reviewed or nothing to change; no drift; the audit passed."),
+  OK(0, "Done: deployed, reviewed or nothing to change; no drift; the audit passed; the rehearsal passed."),
   FAILED(1, "Refused or failed: one `ERROR:` line on stderr says why (bad input, a policy violation, AWS"
       + " refusing, a stack held by another run)."),
   USAGE(2, "Bad usage: an unknown option, subcommand or value."),
@@ -18,7 +19,9 @@ public enum ExitCode {
   DRIFT_UNKNOWN(4, "`drift`: a detection failed or did not finish (moto has none): the state of the stacks is"
       + " unknown."),
   DRIFTED(5, "`drift`: resources were changed outside CloudFormation (wins over a failed detection elsewhere)."),
-  VIOLATIONS(6, "`audit`: the live firewall violates the policy.");
+  VIOLATIONS(6, "`audit`: the live firewall violates the policy."),
+  REHEARSAL_FAILED(7, "`rehearse`: a step failed or the clean-up left something (its row says what, and how to"
+      + " finish it); steps the endpoint cannot do are not failures.");
 
   private final int code;
   private final String meaning;
@@ -50,5 +53,9 @@ public enum ExitCode {
 
   static ExitCode of(AuditOutcome outcome) {
     return outcome.passed() ? OK : VIOLATIONS;
+  }
+
+  static ExitCode of(RehearsalOutcome outcome) {
+    return outcome.passed() ? OK : REHEARSAL_FAILED;
   }
 }

@@ -7,21 +7,23 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One deploy or review, every choice named: what ({@code sources}), where ({@code destination}), whether to execute
+ * One deploy or review, every choice named: what ({@code sources}), where ({@code destination}) and under which
+ * names ({@code naming}: the product's own unless a rehearsal gives others), whether to execute
  * ({@code mode}) and only what was reviewed ({@code reviewed}), which host image ({@code image}), the safeguards
  * (by default the environment's), the longest wait for one stack operation, where the Markdown review goes (its
  * digests and the pull request's comment beside it, {@link #digestsFile()}, {@link #commentFile()}), the run's id,
  * and whether hand-made changes are reverted ({@code drift}). Made with {@link #builder}.
  */
-public record DeploySettings(Sources sources, Destination destination, Mode mode, ReviewedDigests reviewed,
-    ImageChoice image, Set<Safeguard> safeguards, Duration waitLimit, Path reviewFile, RunId run,
-    DriftChoice drift) {
+public record DeploySettings(Sources sources, Destination destination, Naming naming, Mode mode,
+    ReviewedDigests reviewed, ImageChoice image, Set<Safeguard> safeguards, Duration waitLimit, Path reviewFile,
+    RunId run, DriftChoice drift) {
 
   public static final Duration DEFAULT_WAIT = Duration.ofMinutes(30);
 
   public DeploySettings {
     Objects.requireNonNull(sources, "sources");
     Objects.requireNonNull(destination, "destination");
+    Objects.requireNonNull(naming, "naming");
     Objects.requireNonNull(run, "run");
     Objects.requireNonNull(drift, "drift");
     safeguards = Set.copyOf(safeguards);
@@ -53,13 +55,14 @@ public record DeploySettings(Sources sources, Destination destination, Mode mode
   }
 
   /**
-   * Defaults: deploy, no digest check, keep the image, the environment's safeguards, 30 min, target/review.md,
+   * Defaults: the product's names, deploy, no digest check, keep the image, the environment's safeguards, 30 min, target/review.md,
    * keep what was changed by hand.
    */
   public static final class Builder {
     private final Sources sources;
     private final Destination destination;
     private final RunId run;
+    private Naming naming = Naming.PRODUCT;
     private Mode mode = Mode.DEPLOY;
     private ReviewedDigests reviewed = ReviewedDigests.ANY;
     private ImageChoice image = ImageChoice.KEEP;
@@ -73,6 +76,11 @@ public record DeploySettings(Sources sources, Destination destination, Mode mode
       this.destination = destination;
       this.run = run;
       this.safeguards = destination.environment().safeguards();
+    }
+
+    public Builder naming(Naming naming) {
+      this.naming = naming;
+      return this;
     }
 
     public Builder mode(Mode mode) {
@@ -112,8 +120,8 @@ public record DeploySettings(Sources sources, Destination destination, Mode mode
 
     public DeploySettings build() {
       Path review = reviewFile != null ? reviewFile : sources.templates().resolve("target/review.md");
-      return new DeploySettings(sources, destination, mode, reviewed, image, safeguards, waitLimit, review, run,
-          drift);
+      return new DeploySettings(sources, destination, naming, mode, reviewed, image, safeguards, waitLimit, review,
+          run, drift);
     }
   }
 }

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * The guard rules bundle goes there the same way, and its object's version id pins the Guard Hook to exactly those
  * bytes.
  */
-final class ArtifactStore {
+public final class ArtifactStore {
 
   /** An upload may take longer than an API call (SdkClients' 25 s), on a slow link. */
   private static final Duration UPLOAD_LIMIT = Duration.ofMinutes(5);
@@ -34,7 +34,8 @@ final class ArtifactStore {
 
   private ArtifactStore() {}
 
-  static String keyFor(Path jar) {
+  /** The jar's content address in the artifact bucket, which the app stack takes as its ArtifactKey. */
+  public static String keyFor(Path jar) {
     if (!Files.isRegularFile(jar)) {
       throw new DeployException("app jar not found: " + jar + " (build it with ./mvnw package)");
     }

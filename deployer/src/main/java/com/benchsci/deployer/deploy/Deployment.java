@@ -41,10 +41,10 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
  */
 public final class Deployment {
 
-  private static final String BOOTSTRAP = ProductStack.BOOTSTRAP.stackName();
-  private static final String APP = ProductStack.APP.stackName();
-
   private final DeploySettings settings;
+  /** The two stacks' names: the product's, or a rehearsal's own (DeploySettings.naming). */
+  private final String bootstrapStack;
+  private final String appStack;
   private final TemplateChecks checks;
   private final TableFormat format;
   private final Function<String, Analysis> analyses;
@@ -57,6 +57,8 @@ public final class Deployment {
   public Deployment(DeploySettings settings, TemplateChecks checks, TableFormat format,
       Function<String, Analysis> analyses, PrintWriter out) {
     this.settings = settings;
+    this.bootstrapStack = settings.naming().stackName(ProductStack.BOOTSTRAP);
+    this.appStack = settings.naming().stackName(ProductStack.APP);
     this.checks = checks;
     this.format = format;
     this.analyses = analyses;
@@ -115,7 +117,7 @@ public final class Deployment {
         }
         boolean appDeployed = false;
         if (bucket == null) {
-          review.add(new Review.NotShown(APP, "Not reviewed: it needs the artifact bucket of " + BOOTSTRAP
+          review.add(new Review.NotShown(appStack, "Not reviewed: it needs the artifact bucket of " + bootstrapStack
               + ", which does not exist yet."));
         } else {
           appDeployed = deployApp(deployer, stacks, connection, analysis, app, appParameters, bucket, artifactKey,
@@ -125,8 +127,8 @@ public final class Deployment {
           return outcome(DeployOutcome.Kind.STOPPED_UNREVIEWED, review);
         }
         if (executes && appDeployed) {
-          PostDeployChecks.host(aws.cloudFormation(), aws.ec2(), APP, app, out);
-          PostDeployChecks.app(StackOutputs.read(aws.cloudFormation(), APP, app, connection.quirks(), out),
+          PostDeployChecks.host(aws.cloudFormation(), aws.ec2(), appStack, app, out);
+          PostDeployChecks.app(StackOutputs.read(aws.cloudFormation(), appStack, app, connection.quirks(), out),
               settings.has(Safeguard.GREETING_CHECK), connection.quirks(), out);
         }
       }
@@ -145,7 +147,7 @@ public final class Deployment {
    */
   private String deployBootstrap(StackDeployer deployer, Stacks stacks, Connection connection, Analysis analysis,
       Template bootstrap, Map<String, String> parameters, GuardRules rules, Review review) {
-    Stack existing = stacks.find(BOOTSTRAP);
+    Stack existing = stacks.find(bootstrapStack);
     Map<String, String> current = new LinkedHashMap<>();
     if (existing != null) {
       existing.parameters().forEach(p -> current.put(p.parameterKey(), p.parameterValue()));
@@ -155,19 +157,19 @@ public final class Deployment {
     if (bucket == null && settings.mode().executes()) {
       if (state == StackState.CREATE || state == StackState.RECREATE) {
         out.printf("Creating stack %s without the Guard Hook first: the hook's rules go into its bucket.%n",
-            BOOTSTRAP);
+            bootstrapStack);
       }
-      StackResult first = deployer.deploy(BOOTSTRAP, bootstrap, null, parameters,
-          stack -> assessorFor(BOOTSTRAP, stack, connection, analysis));
+      StackResult first = deployer.deploy(bootstrapStack, bootstrap, null, parameters,
+          stack -> assessorFor(bootstrapStack, stack, connection, analysis));
       if (first.kind() == StackResult.Kind.UNREVIEWED) {
-        review.add(Review.Shown.of(BOOTSTRAP, first));
+        review.add(Review.Shown.of(bootstrapStack, first));
         return null;
       }
       bucket = bucketOf(connection, bootstrap);
     }
     String note = bucket == null ? "" : rules.pin(bucket, current, parameters, settings.mode().executes());
-    review.add(new Review.Shown(BOOTSTRAP, deployer.deploy(BOOTSTRAP, bootstrap, null, parameters,
-        stack -> assessorFor(BOOTSTRAP, stack, connection, analysis)), "", List.of(), note));
+    review.add(new Review.Shown(bootstrapStack, deployer.deploy(bootstrapStack, bootstrap, null, parameters,
+        stack -> assessorFor(bootstrapStack, stack, connection, analysis)), "", List.of(), note));
     return bucket;
   }
 
@@ -183,16 +185,17 @@ public final class Deployment {
     parameters.put("ArtifactBucket", bucket);
     parameters.put("ArtifactKey", artifactKey);
     List<String> images = new ArrayList<>();
-    parameters.putAll(HostImages.choose(app, parameters, stacks.find(APP), settings.image(), aws.ssm(), line -> {
+    Stack deployed = stacks.find(appStack);
+    parameters.putAll(HostImages.choose(app, parameters, deployed, settings.image(), aws.ssm(), line -> {
       out.println(line);
       images.add(line);
     }));
     String recovery = app.parameterNames().contains(HostCheck.GENERATION)
-        ? HostRecovery.prepare(aws.cloudFormation(), aws.ec2(), stacks.find(APP), parameters, out) : "";
+        ? HostRecovery.prepare(aws.cloudFormation(), aws.ec2(), deployed, parameters, out) : "";
     String templateUrl = app.fitsInline() ? null : ArtifactStore.uploadTemplate(aws.s3(), bucket, app, out);
-    StackResult result = deployer.deploy(APP, app, templateUrl, parameters,
-        stack -> assessorFor(APP, stack, connection, analysis));
-    review.add(new Review.Shown(APP, result, recovery, images, ""));
+    StackResult result = deployer.deploy(appStack, app, templateUrl, parameters,
+        stack -> assessorFor(appStack, stack, connection, analysis));
+    review.add(new Review.Shown(appStack, result, recovery, images, ""));
     return result.deployed();
   }
 
@@ -226,10 +229,10 @@ public final class Deployment {
   }
 
   private String bucketOf(Connection connection, Template bootstrap) {
-    String bucket = StackOutputs.read(connection.clients().cloudFormation(), BOOTSTRAP, bootstrap,
+    String bucket = StackOutputs.read(connection.clients().cloudFormation(), bootstrapStack, bootstrap,
         connection.quirks(), out).get("ArtifactBucketName");
     if (bucket == null) {
-      throw new DeployException("stack " + BOOTSTRAP + " has no ArtifactBucketName output");
+      throw new DeployException("stack " + bootstrapStack + " has no ArtifactBucketName output");
     }
     return bucket;
   }
@@ -248,7 +251,9 @@ public final class Deployment {
   }
 
   private Map<String, String> parameters(Template template, ProductStack stack) {
-    return new LinkedHashMap<>(ParameterFile.read(
+    Map<String, String> parameters = new LinkedHashMap<>(ParameterFile.read(
         settings.sources().parameterFile(stack, settings.environment()), template));
+    parameters.putAll(settings.naming().parameters(stack));
+    return parameters;
   }
 }

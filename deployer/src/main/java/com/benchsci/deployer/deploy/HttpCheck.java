@@ -11,14 +11,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 
-/** After a prod deploy: the public URL must answer the greeting, not just the stack be complete. */
-final class HttpCheck {
+/**
+ * After a prod deploy: the public URL must answer the greeting, not just the stack be complete. An https URL is
+ * checked with this JVM's trust store and host name verification, so only a certificate a browser trusts passes.
+ */
+public final class HttpCheck {
 
-  static final String GREETING = "Hello World from BenchSci!";
+  public static final String GREETING = "Hello World from BenchSci!";
 
   private HttpCheck() {}
 
-  static void expectGreeting(URI url, Duration limit, PrintWriter out) {
+  public static void expectGreeting(URI url, Duration limit, PrintWriter out) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
         .followRedirects(HttpClient.Redirect.NORMAL).build();
     HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build();

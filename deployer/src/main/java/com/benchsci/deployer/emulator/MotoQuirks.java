@@ -4,7 +4,9 @@ import com.benchsci.deployer.stack.EmulatorQuirks;
 import com.benchsci.deployer.template.Template;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -13,6 +15,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
@@ -170,9 +173,66 @@ public final class MotoQuirks implements EmulatorQuirks {
         + " ignores an instance's NetworkInterfaces and gives it its VPC's default group");
   }
 
+  /**
+   * moto's DeleteStack deletes only the resource types it has a delete for: not AWS::EC2::VPCGatewayAttachment,
+   * SubnetRouteTableAssociation, RouteTable or InternetGateway, so the gateway stays attached, the route table
+   * associated, the VPC cannot go (DependencyViolation), and moto forgets the stack with all of them still there.
+   * CloudFormation deletes each resource after those that depend on it; the deployer does that for these four
+   * first, over the EC2 API, by the stack's own physical ids, and moto deletes the rest.
+   */
+  @Override
+  public void beforeStackDeletion(CloudFormationClient cfn, Ec2Client ec2, String stackId, PrintWriter out) {
+    Map<String, List<String>> ids = new LinkedHashMap<>();
+    for (StackResourceSummary r : cfn.listStackResourcesPaginator(b -> b.stackName(stackId))
+        .stackResourceSummaries()) {
+      if (r.physicalResourceId() != null) {
+        ids.computeIfAbsent(r.resourceType(), t -> new ArrayList<>()).add(r.physicalResourceId());
+      }
+    }
+    List<String> deleted = new ArrayList<>();
+    // moto's physical id of a gateway attachment is its VPC's id.
+    for (String vpc : ids.getOrDefault("AWS::EC2::VPCGatewayAttachment", List.of())) {
+      ec2.describeInternetGateways(d -> d.filters(f -> f.name("attachment.vpc-id").values(vpc)))
+          .internetGateways().forEach(gateway -> {
+            ec2.detachInternetGateway(d -> d.internetGatewayId(gateway.internetGatewayId()).vpcId(vpc));
+            deleted.add("the attachment of " + gateway.internetGatewayId() + " to " + vpc);
+          });
+    }
+    for (String table : ids.getOrDefault("AWS::EC2::RouteTable", List.of())) {
+      ec2.describeRouteTables(d -> d.routeTableIds(table)).routeTables().forEach(t -> t.associations()
+          .forEach(a -> ec2.disassociateRouteTable(d -> d.associationId(a.routeTableAssociationId()))));
+      ec2.deleteRouteTable(d -> d.routeTableId(table));
+      deleted.add(table + " with its routes and associations");
+    }
+    for (String gateway : ids.getOrDefault("AWS::EC2::InternetGateway", List.of())) {
+      ec2.deleteInternetGateway(d -> d.internetGatewayId(gateway));
+      deleted.add(gateway);
+    }
+    if (!deleted.isEmpty()) {
+      out.printf("Deleted %s over the EC2 API first: moto's DeleteStack has no delete for them.%n",
+          String.join(", ", deleted));
+    }
+  }
+
   /** moto runs no instance: its addresses are made up. */
   @Override
   public Optional<String> appUnreachable() {
     return Optional.of("an emulated address: moto runs no instance, so nothing answers there");
+  }
+
+  /** What moto 5.2.1 does not do at all, each seen in this build's tests against it (docs/rehearsal.md). */
+  @Override
+  public Optional<String> lacks(Capability capability) {
+    return Optional.of(switch (capability) {
+      case RUNNING_HOSTS -> "moto runs no instance: nothing boots, so nothing answers at the Elastic IP and no"
+          + " cfn-hup runs (the host tests run the host under systemd-nspawn instead)";
+      case HOOKS -> "moto has no CloudFormation Hooks: AWS::CloudFormation::GuardHook creates nothing that judges a"
+          + " change set";
+      case DRIFT_DETECTION -> "moto does not implement drift detection (DetectStackDrift answers HTTP 500)";
+      case INSTANCE_NETWORK_INTERFACES -> "moto ignores the instance's NetworkInterfaces and attaches the default"
+          + " VPC's default security group, so the live firewall is not the template's";
+      case INSTANCE_REPLACEMENT -> "moto lists no change for a replace-only parameter change and replaces no"
+          + " instance (it drops WebServer from the stack instead)";
+    });
   }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -18,6 +19,25 @@ public interface EmulatorQuirks {
 
   /** AWS: CloudFormation behaves as documented; nothing to work around. */
   EmulatorQuirks NONE = new EmulatorQuirks() {};
+
+  /** What AWS does beyond answering the API, which an emulator may not do at all (the rehearsal asks). */
+  enum Capability {
+    /** Instances boot and run their user data, so the app answers at the Elastic IP. */
+    RUNNING_HOSTS,
+    /** CloudFormation Hooks run: the Guard Hook judges every change set of the app stack. */
+    HOOKS,
+    /** DetectStackDrift compares every resource with its live state. */
+    DRIFT_DETECTION,
+    /** An instance gets the security groups that its NetworkInterfaces name in the template. */
+    INSTANCE_NETWORK_INTERFACES,
+    /** A change set that changes a replace-only property of an instance creates a new instance. */
+    INSTANCE_REPLACEMENT
+  }
+
+  /** Why the endpoint cannot do {@code capability} at all; empty when it can (AWS can do them all). */
+  default Optional<String> lacks(Capability capability) {
+    return Optional.empty();
+  }
 
   /**
    * Why an UPDATE of {@code stack} with this template and these parameters is known to change nothing, when the
@@ -35,6 +55,9 @@ public interface EmulatorQuirks {
   default String executionStatus(CloudFormationClient cfn, DescribeChangeSetResponse changeSet) {
     return changeSet.executionStatusAsString();
   }
+
+  /** Called just before a whole stack is deleted (the rehearsal's clean-up): AWS needs nothing. */
+  default void beforeStackDeletion(CloudFormationClient cfn, Ec2Client ec2, String stackId, PrintWriter out) {}
 
   /** Called once the artifact bucket exists, before anything is published to it. */
   default void prepareArtifactBucket(S3Client s3, String bucket, PrintWriter out) {}

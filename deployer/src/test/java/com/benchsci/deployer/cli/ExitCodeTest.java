@@ -7,6 +7,10 @@ import com.benchsci.deployer.deploy.Review;
 import com.benchsci.deployer.live.AuditOutcome;
 import com.benchsci.deployer.live.DriftOutcome;
 import com.benchsci.deployer.live.LiveFirewall;
+import com.benchsci.deployer.rehearsal.RehearsalId;
+import com.benchsci.deployer.rehearsal.RehearsalOutcome;
+import com.benchsci.deployer.rehearsal.Step;
+import com.benchsci.deployer.rehearsal.StepResult;
 import com.benchsci.deployer.template.Violation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +62,20 @@ class ExitCodeTest {
     assertThat(ExitCode.of(new AuditOutcome("hello-host", firewall, List.of(), 4))).isEqualTo(ExitCode.OK);
     assertThat(ExitCode.of(new AuditOutcome("hello-host", firewall,
         List.of(new AuditOutcome.Finding(violation, null, null)), 4))).isEqualTo(ExitCode.VIOLATIONS);
+  }
+
+  @Test
+  void aRehearsalFailsOnlyOnAFailedStepOrAnInterruptionNotOnWhatTheEndpointCannotDo() {
+    RehearsalId id = new RehearsalId("hello-rh-0a1b2c3d");
+    StepResult passed = new StepResult(Step.CREATE, StepResult.Status.PASSED, "made");
+    StepResult impossible = new StepResult(Step.HOOK_REFUSES, StepResult.Status.NOT_POSSIBLE, "no hooks");
+    StepResult failed = new StepResult(Step.DRIFT, StepResult.Status.FAILED, "not reported");
+    assertThat(ExitCode.of(new RehearsalOutcome(id, "AWS", List.of(passed, impossible), false)))
+        .isEqualTo(ExitCode.OK);
+    assertThat(ExitCode.of(new RehearsalOutcome(id, "AWS", List.of(passed, failed, impossible), false)))
+        .isEqualTo(ExitCode.REHEARSAL_FAILED);
+    assertThat(ExitCode.of(new RehearsalOutcome(id, "AWS", List.of(passed), true)))
+        .isEqualTo(ExitCode.REHEARSAL_FAILED);
   }
 
   @Test

@@ -1,0 +1,142 @@
+package com.benchsci.deployer.rehearsal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.benchsci.deployer.cli.Cli;
+import com.benchsci.deployer.cli.ExitCode;
+import com.benchsci.deployer.emulator.MotoServer;
+import com.benchsci.deployer.testing.FaultProxy;
+import com.benchsci.deployer.testing.Tools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * A rehearsal ended from outside, as users end it: the CLI in its own JVM against a real moto server, caught in the
+ * middle of its run (both stacks, the Elastic IP and the buckets made, a call of step 6 held unanswered by a proxy),
+ * then a real SIGTERM (the shutdown hook deletes everything and prints the rows so far), or a SIGKILL, after which a
+ * second invocation, {@code rehearse --cleanup <id>}, deletes everything.
+ */
+class RehearsalProcessTest {
+
+  private static MotoServer moto;
+  private static FaultProxy proxy;
+
+  @BeforeAll
+  static void startMoto() throws IOException {
+    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-rehearsal-process-test.log"));
+    proxy = new FaultProxy(moto.endpoint());
+  }
+
+  @AfterAll
+  static void stopMoto() {
+    proxy.close();
+    moto.close();
+  }
+
+  @BeforeEach
+  void emptyAccount() {
+    moto.reset();
+    proxy.reset();
+  }
+
+  @Test
+  void aSigtermMidRunDeletesEverythingItMadeAndPrintsTheRowsSoFar() throws Exception {
+    Process rehearsal = rehearsalHeldAtStep6();
+    CompletableFuture<String> output = output(rehearsal);
+    awaitHeldCall(rehearsal);
+
+    signal("TERM", rehearsal);
+    assertThat(rehearsal.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    String text = output.get();
+    assertThat(rehearsal.exitValue()).as(text).isEqualTo(143);
+    RehearsalId id = new RehearsalId(RehearsalMoto.idIn(text));
+    assertThat(text).contains("Interrupted: deleting everything rehearsal " + id + " made",
+            "Rehearsal " + id + " left nothing behind", "REHEARSAL INTERRUPTED: everything it made is deleted.")
+        .containsPattern("(?m)^ +1  Create both stacks under the rehearsal's names +passed ")
+        .containsPattern("(?m)^ +6  Port 8080 opened by hand: the audit fails +not run +interrupted while it ran$")
+        .containsPattern("(?m)^ +7  The Guard Hook refuses a violating change set +not run +interrupted before$")
+        .containsPattern("(?m)^ +12  Everything the rehearsal made is deleted +passed +released the Elastic IP ");
+    assertThat(RehearsalMoto.leftovers(moto.endpoint(), id)).isEmpty();
+  }
+
+  @Test
+  void aRehearsalKilledOutrightIsCleanedUpByASecondInvocation() throws Exception {
+    Process rehearsal = rehearsalHeldAtStep6();
+    CompletableFuture<String> output = output(rehearsal);
+    awaitHeldCall(rehearsal);
+
+    signal("KILL", rehearsal);
+    assertThat(rehearsal.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    RehearsalId id = new RehearsalId(RehearsalMoto.idIn(output.get()));
+    assertThat(RehearsalMoto.leftovers(moto.endpoint(), id)).as("what the killed run left")
+        .contains("stack " + id.appStack(), "stack " + id.bootstrapStack(),
+            "bucket " + id.appStack() + "-artifacts-123456789012-us-east-1")
+        .anyMatch(l -> l.startsWith("address "));
+
+    StringWriter out = new StringWriter();
+    CommandLine cli = Cli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(out, true));
+    int exit = cli.execute("rehearse", "--cleanup", id.name(), "--endpoint", moto.endpoint().toString());
+
+    assertThat(exit).as(out.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(out.toString()).containsPattern("(?m)^ +12  Everything the rehearsal made is deleted +passed"
+        + " +released the Elastic IP [0-9.]+; deleted stack " + id + "; deleted stack " + id + "-bootstrap; deleted"
+        + " bucket " + id + "-artifacts-");
+    assertThat(RehearsalMoto.leftovers(moto.endpoint(), id)).isEmpty();
+  }
+
+  /**
+   * The CLI in a JVM of its own, through the proxy, which holds step 6's AuthorizeSecurityGroupIngress (the first
+   * after the step's DescribeVpcs): by then both stacks, the Elastic IP and the buckets exist.
+   */
+  private static Process rehearsalHeldAtStep6() throws IOException {
+    proxy.holdCalls("AuthorizeSecurityGroupIngress", "DescribeVpcs");
+    // A short run: C1 alone and the serial collector leave the two cores to the work (and to moto).
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        Cli.class.getName()));
+    command.addAll(RehearsalMoto.rehearse(proxy.endpoint()));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static void awaitHeldCall(Process rehearsal) throws InterruptedException {
+    Instant limit = Instant.now().plus(Duration.ofMinutes(2));
+    while (proxy.held() == 0) {
+      assertThat(rehearsal.isAlive()).as("the rehearsal is still running").isTrue();
+      assertThat(Instant.now()).as("the rehearsal reached step 6").isBefore(limit);
+      Thread.sleep(50);
+    }
+  }
+
+  private static CompletableFuture<String> output(Process process) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (InputStream in = process.getInputStream()) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  private static void signal(String signal, Process process) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    assertThat(kill.waitFor()).isZero();
+  }
+}
