@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +37,7 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
  * The deployer as users run it: its CLI main in separate JVMs (the repository's real templates, cfn-lint and
  * cfn-guard included), against one real moto server, with real signals.
  */
+@Tag("emulator")
 class DeployerProcessTest {
 
   private static MotoServer moto;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the next run must say clearly that the install failed, not hand out an interpreter without moto. (Before the fix
  * the second run returned {@code <cache>/moto-<version>/bin/python -m moto.server}.)
  */
+@Tag("emulator")
 class ToolCachePipInstallTest {
 
   /** A moto release that is not the one on this machine, so the cache installs it into its own environment. */
