@@ -8,9 +8,9 @@
 #   warm  the same in a second fresh clone with the cache the cold run filled (what CI sees with its caches restored)
 # Maven's own repository (~/.m2) is the machine's in both: emptying it would download every dependency again, and a
 # bench must not touch a cache other builds share; so is a pinned cfn-lint or moto that the machine already has (the
-# build uses those as they are, and the bench says so). Prints both wall times, the test counts of each run (from the
-# Surefire and Failsafe reports) and the machine's load average over each run (other builds slow it down). Not a
-# test: it prints figures.
+# build uses those as they are, and the bench says so). Prints both wall times, the CPU time (user + system) of each
+# run, the test counts (from the Surefire and Failsafe reports, tiers/ included) and the machine's load average over
+# each run (other builds slow it down; the CPU time much less). Not a test: it prints figures.
 #   bench/verify-time.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +36,8 @@ minutes() { printf '%d min %02d s' $(($1 / 60)) $(($1 % 60)); }
 test_counts() {
   local report suite tests=0 failures=0 errors=0 skipped=0
   shopt -s nullglob
-  for report in "$1"/target/{surefire,failsafe}-reports/TEST-*.xml "$1"/*/target/{surefire,failsafe}-reports/TEST-*.xml; do
+  for report in "$1"/target/{surefire,failsafe}-reports/TEST-*.xml "$1"/*/target/{surefire,failsafe}-reports/TEST-*.xml \
+      "$1"/tiers/*/target/{surefire,failsafe}-reports/TEST-*.xml; do
     suite=$(grep -o -m1 '<testsuite [^>]*>' "$report") || continue
     tests=$((tests + $(attribute tests "$suite")))
     failures=$((failures + $(attribute failures "$suite")))
@@ -57,11 +58,16 @@ measure() {
   sample_load "$WORK/$label.load" &
   pids+=($!)
   start=$SECONDS
-  (cd "$dir" && ./mvnw -B verify >"$WORK/$label.log" 2>&1) \
+  # The CPU time of the build and every process it waited for (test JVMs, moto, cfn-lint, containers): other
+  # builds on the machine stretch the wall time, much less this.
+  local TIMEFORMAT='%U %S' status=0
+  { time (cd "$dir" && ./mvnw -B verify >"$WORK/$label.log" 2>&1); } 2>"$WORK/$label.cpu" || status=$?
+  [[ $status -eq 0 ]] \
     || { tail -40 "$WORK/$label.log" >&2; die "$label: ./mvnw -B verify failed in $dir (its log's end above)"; }
   seconds=$((SECONDS - start))
   kill "${pids[-1]}"
-  echo "$label: $(minutes "$seconds"), $(test_counts "$dir"); load average $(awk '
+  echo "$label: $(minutes "$seconds"), CPU $(awk '{printf "%d s (user %d s, sys %d s)", $1 + $2, $1, $2}' \
+    "$WORK/$label.cpu"), $(test_counts "$dir"); load average $(awk '
     NR == 1 || $1 < min {min = $1} $1 > max {max = $1} {sum += $1}
     END {printf "%.1f (%.1f to %.1f)", sum / NR, min, max}' "$WORK/$label.load")"
 }

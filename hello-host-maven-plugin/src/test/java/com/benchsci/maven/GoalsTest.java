@@ -9,6 +9,7 @@ import com.benchsci.deployer.launch.Invocation;
 import com.benchsci.deployer.tools.ToolCache;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -27,15 +28,18 @@ import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.apache.maven.project.MavenProject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The goals in this JVM, for what the integration tests (src/it, run by maven-invoker-plugin) do not show: a
  * review against a real moto server that leaves no thread behind, the deployer's one line on a failed deploy, and
- * the check record. The repository's real templates and rules, the real cfn-lint and cfn-guard; Maven's injection
- * is done by hand (the fields it would set).
+ * the check record. The smallest pair of templates the deployer takes and the policy accepts (src/test/resources/
+ * minimal-pair: the real ones are checked once per build, by cloudformation's TemplatesCheckTest), the repository's
+ * rules, the real cfn-lint and cfn-guard; Maven's injection is done by hand (the fields it would set).
  */
+@Tag("emulator")
 class GoalsTest {
 
   private static final Path REPO = Path.of(System.getProperty("repo.root")).toAbsolutePath().normalize();
@@ -92,7 +96,7 @@ class GoalsTest {
 
   @Test
   void aPassIsRecordedAndOnlyOtherBytesAreCheckedAgain() throws Exception {
-    Path templates = copyOfTheTemplates();
+    Path templates = minimalPair();
     CheckMojo first = configure(new CheckMojo());
     first.templates = templates.toFile();
     first.execute();
@@ -142,10 +146,20 @@ class GoalsTest {
         + " +nothing to delete; nothing left .*"));
   }
 
-  private Path copyOfTheTemplates() throws IOException {
-    Path templates = Files.createDirectories(dir.resolve("templates"));
-    for (String name : List.of("bootstrap.yaml", "stack.yaml")) {
-      Files.copy(REPO.resolve("cloudformation").resolve(name), templates.resolve(name));
+  /** The minimal pair with its parameter files, in this test's folder (the test jar holds them as resources). */
+  private Path minimalPair() {
+    Path templates = dir.resolve("templates");
+    try {
+      if (!Files.isDirectory(templates)) {
+        Files.createDirectories(templates);
+        for (String name : List.of("bootstrap.yaml", "stack.yaml", "bootstrap-local.json", "stack-local.json")) {
+          try (InputStream in = GoalsTest.class.getResourceAsStream("/minimal-pair/" + name)) {
+            Files.copy(in, templates.resolve(name));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     return templates;
   }
@@ -166,7 +180,7 @@ class GoalsTest {
     project.getBuild().addPlugin(declared);
     mojo.project = project;
     mojo.plugin = descriptor;
-    mojo.templates = REPO.resolve("cloudformation").toFile();
+    mojo.templates = minimalPair().toFile();
     mojo.rules = REPO.resolve("guard-rules").toFile();
     if (mojo instanceof RehearseMojo rehearse) {
       rehearse.env = Environment.local;

@@ -96,8 +96,13 @@ public final class DeployedHost implements AutoCloseable {
   public void deploy(Path jar) {
     long started = System.nanoTime();
     String label = jar.getFileName().toString();
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", repo.resolve("deployer/target/deployer.jar").toString(),
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    // The build's flags for the JVMs tests start (C1 alone, serial GC: the root pom's test.jvm.flags), if any.
+    String flags = System.getProperty("test.jvm.flags", "").strip();
+    if (!flags.isEmpty()) {
+      command.addAll(List.of(flags.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", repo.resolve("deployer/target/deployer.jar").toString(),
         "--templates", templates.toString(), "--rules", repo.resolve("guard-rules").toString(),
         "--app-jar", jar.toString(), "--endpoint", emulator.endpoint().toString(),
         "--review-file", work.resolve("review.md").toString(), "--wait-minutes", "5"));

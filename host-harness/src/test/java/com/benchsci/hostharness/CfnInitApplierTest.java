@@ -12,10 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The applier on this machine ({@link LocalShell}), into a scratch folder: what it writes and runs, and refuses. */
+@Tag("emulator")
 class CfnInitApplierTest {
 
   private static final String SOURCE = "https://artifacts-1.s3.us-east-1.amazonaws.com/app/v1.jar";

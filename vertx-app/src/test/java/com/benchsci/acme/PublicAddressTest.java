@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * then meta-data/public-ipv4 with it; moto always reports 198.51.100.1): ordered for once it is the Elastic IP, never
  * while it is still the address the instance launched with. What real IMDS does is in docs/aws-contract.md.
  */
+@Tag("emulator")
 class PublicAddressTest {
   private static final String MOTO_PUBLIC_IPV4 = "198.51.100.1";
   private static MotoServer moto;

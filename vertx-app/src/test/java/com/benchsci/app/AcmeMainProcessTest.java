@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The ACME client as the hello-acme service starts it, with settings it cannot work with: one line, exit 1. */
+@Tag("emulator")
 class AcmeMainProcessTest {
   @RegisterExtension final AppProcesses processes = new AppProcesses();
   @TempDir Path dir;

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the CA's renewal information says so while HTTPS load runs with no failed request, and when the CA is gone it says
  * so once, backs off, keeps the certificate it has, and serves a self-signed one once that lapses.
  */
+@Tag("emulator")
 class AcmePebbleTest {
   // Long enough for a renewal run and the app's pick-up well inside it, short enough to see it lapse.
   private static final Duration VALIDITY = Duration.ofSeconds(30);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * while, as when journald is slow or stopped, and the app keeps answering every request at once. Lines that do not fit
  * meanwhile are counted, and the count is written once the pipe drains, so none goes missing without a word.
  */
+@Tag("emulator")
 class BlockedStdoutTest {
   private static final int REQUESTS = 20_000;
   private static final Pattern DROPPED = Pattern.compile("access log: (\\d+) lines dropped: stdout did not keep up");

@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the certificate, each by a rename), while HTTPS clients keep requesting: no restart, no failed request, and never a
  * certificate served beside a key that is not its own.
  */
+@Tag("emulator")
 class CertificateReloadTest {
   @RegisterExtension final AppProcesses processes = new AppProcesses();
 

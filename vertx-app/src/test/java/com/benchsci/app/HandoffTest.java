@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * first serves, then the first gets SIGTERM, and a client that never stops requesting sees no failed request. Runs in
  * a network namespace of its own with the host's {@code net.ipv4.tcp_migrate_req=1}.
  */
+@Tag("emulator")
 class HandoffTest {
   private static final int PORT = 8080; // the namespace is empty: any port is free
   private final List<Process> processes = new ArrayList<>();

@@ -11,11 +11,13 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTPS listener with a real certificate, checked by a client that trusts only that certificate. */
+@Tag("emulator")
 @ExtendWith(VertxExtension.class)
 class HttpsTest {
 

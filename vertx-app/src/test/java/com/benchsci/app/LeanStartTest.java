@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The start work {@link LeanStart} spares, observed in real app processes through what the JVM and the JDK report, and
  * shown to come back when a {@code -D} flag asks for it (so each observation can fail).
  */
+@Tag("emulator")
 class LeanStartTest {
   private static final String JFR_METADATA = "jdk.jfr.internal.MetadataRepository";
   private final List<Process> processes = new ArrayList<>();

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * What the app answers to requests a browser never sends, over raw sockets so nothing between the test and the app
  * tidies them up: HTTP/2 in clear text, requests without a sound head or framing, TLS versions and suites it refuses.
  */
+@Tag("emulator")
 @ExtendWith(VertxExtension.class)
 class ProtocolHygieneTest {
   @TempDir static Path certDir;

@@ -28,15 +28,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The app tells systemd it is ready the way a {@code Type=notify} unit expects: a {@code READY=1} datagram on the
  * AF_UNIX socket named by NOTIFY_SOCKET, bound here as systemd binds it, and only once both ports accept connections.
  */
+@Tag("emulator")
 class ReadinessTest {
   private static EventLoopGroup group;
   private final BlockingQueue<String> received = new LinkedBlockingQueue<>();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own client, {@code openssl s_client -tls1_2}, asks for it with its {@code R} command on a connection to the app in a
  * process of its own, and the app ends the connection instead of serving the request that follows.
  */
+@Tag("emulator")
 class RenegotiationTest {
   @RegisterExtension final AppProcesses processes = new AppProcesses();
 

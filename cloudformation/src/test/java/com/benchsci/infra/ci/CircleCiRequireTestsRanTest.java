@@ -8,6 +8,7 @@ import com.benchsci.infra.ci.CircleCiReviewCommentTest.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * .circleci/require-tests-ran.sh fails a CI job whose must-run test skipped itself or never ran, reading the
  * counters of Surefire's own report format.
  */
+@Tag("emulator")
 class CircleCiRequireTestsRanTest {
 
   private static final Path SCRIPT = REPO.resolve(".circleci/require-tests-ran.sh");

@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * deploy of the merged pull request. Run for real (bash, curl, jq) against a small local stand-in for the
  * three GitHub REST calls it makes (list a PR's comments by page, create one, edit one), on loopback.
  */
+@Tag("emulator")
 class CircleCiReviewCommentTest {
 
   private static final Path SCRIPT = REPO.resolve(".circleci/post-review-comment.sh");

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
  * a real moto server) and requires the greeting from that URL (here a loopback server), waiting out a host that
  * is still starting. The AWS CLI must be on PATH: the CI test job installs it; elsewhere the test skips loudly.
  */
+@Tag("emulator")
 class CircleCiSmokeCheckTest {
 
   private static final Path SCRIPT = REPO.resolve(".circleci/smoke-check.sh");

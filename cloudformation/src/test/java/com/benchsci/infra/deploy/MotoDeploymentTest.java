@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -43,6 +44,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * architecture follow the instance type; the Elastic IP is attached. (moto runs no cfn-init, sends no signal and
  * ignores security groups on instances: those parts are checked on the template and by the host boot test.)
  */
+@Tag("emulator")
 class MotoDeploymentTest {
 
   private static final Path ROOT = Path.of(System.getProperty("repo.root"));

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,6 +35,7 @@ import org.yaml.snakeyaml.Yaml;
  * so a rule that read it instead of the proposed template would show. And the real app stack passes every rule,
  * the hook-only one included, in both shapes.
  */
+@Tag("emulator")
 class GuardHookInputsTest {
 
   enum Shape { STACK, CHANGE_SET }

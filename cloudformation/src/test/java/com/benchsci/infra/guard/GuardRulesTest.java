@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +22,7 @@ import org.yaml.snakeyaml.Yaml;
  * The policy rules themselves: their cfn-guard tests pass (JUnit XML for CI in
  * cloudformation/target/cfn-guard-reports/), and every rule follows the registry style the rules are written in.
  */
+@Tag("emulator")
 class GuardRulesTest {
 
   static final Path ROOT = Path.of(System.getProperty("repo.root"));

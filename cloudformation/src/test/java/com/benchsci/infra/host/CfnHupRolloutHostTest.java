@@ -48,8 +48,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The rollout path a user takes, end to end: the deployer's CLI deploys the app jar to the emulator, the host boots from
@@ -80,11 +78,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * CLI, both templates, moto's CloudFormation and S3, systemd and the units, hello-rollout, the JVMs, the ACME client,
  * Pebble, wrk, Chromium. See docs/host-test.md.
  *
- * <p>It runs beside the other test classes of this module (JUnit's parallel execution, this class only): most of its
- * time is cfn-hup's one-minute wait, which nothing else here needs.
+ * <p>It runs beside the other test classes (every class does: docs/testing.md): most of its time is cfn-hup's
+ * one-minute wait, which nothing else here needs.
  */
 @Tag("host")
-@Execution(ExecutionMode.CONCURRENT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CfnHupRolloutHostTest {
@@ -140,7 +137,6 @@ class CfnHupRolloutHostTest {
 
   @Test
   @Order(1)
-  @Execution(ExecutionMode.SAME_THREAD)
   void theHostBootedFromTheDeployedStackServesTheDeployedJar() {
     assertThat(servedJarSha256()).as("the jar the host serves after its UserData ran cfn-init%n%s", diagnostics())
         .isEqualTo(BootedHost.sha256(v1));
@@ -155,7 +151,6 @@ class CfnHupRolloutHostTest {
 
   @Test
   @Order(2)
-  @Execution(ExecutionMode.SAME_THREAD)
   void aNewJarDeployedToTheStackRollsOutThroughCfnHupWithNoFailedRequest() {
     String before = deployed.cloudFormation().metadata(DeployedHost.STACK, RESOURCE);
     String servingBefore = servingSlot();
@@ -204,7 +199,6 @@ class CfnHupRolloutHostTest {
 
   @Test
   @Order(3)
-  @Execution(ExecutionMode.SAME_THREAD)
   void cfnHupIsTheSameRunningDaemonLongAfterBoot() {
     Map<String, String> unit = unitProperties("cfn-hup.service");
     Duration sinceBoot = Duration.ofNanos(System.nanoTime() - booted);
@@ -220,7 +214,6 @@ class CfnHupRolloutHostTest {
 
   @Test
   @Order(4)
-  @Execution(ExecutionMode.SAME_THREAD)
   void aKilledCfnHupIsCheckingAgainWithinSeconds() {
     String killed = unitProperties("cfn-hup.service").get("MainPID");
     Cmd.Result kill = host.sh(CHECK_TIMEOUT, "kill -9 " + killed);

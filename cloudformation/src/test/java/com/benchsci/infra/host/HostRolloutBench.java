@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * <p>Not a test and not part of {@code ./mvnw verify} (its name matches none of Surefire's test patterns): it runs only
  * when named, {@code -Dtest=HostRolloutBench}, and prints figures instead of asserting timings.
  */
+@Tag("host")
 class HostRolloutBench {
 
   private static final int ROLLOUTS = Integer.getInteger("bench.rollouts", 5);

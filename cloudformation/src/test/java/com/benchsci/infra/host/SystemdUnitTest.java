@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own analyzer as the instance hello@a.service: no key systemd would ignore, and a sandbox with an exposure level of at
  * most 2.0.
  */
+@Tag("emulator")
 class SystemdUnitTest {
 
   private static final Path STACK = Path.of(System.getProperty("repo.root"), "cloudformation", "stack.yaml");

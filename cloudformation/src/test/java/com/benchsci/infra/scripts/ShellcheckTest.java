@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * script; a {@code # shellcheck disable=} needs a comment that says why. Where shellcheck cannot be installed (not
  * root) the checks skip with one loud line.
  */
+@Tag("emulator")
 class ShellcheckTest {
 
   private static final Path ROOT = Path.of(System.getProperty("repo.root")).toAbsolutePath().normalize();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * between the client and the slots; the cfn-init steps that make a certificate before any slot starts and start the
  * timer only after the rollout; and parameters whose patterns keep what reaches hello.env safe for the shell.
  */
+@Tag("emulator")
 class HttpsTemplateTest {
   private static final Path STACK = Path.of(System.getProperty("repo.root"), "cloudformation", "stack.yaml");
   private static final String[] INIT = {"Resources", "WebServer", "Metadata", "AWS::CloudFormation::Init", "config"};

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +41,13 @@ public final class ToolCache {
 
   /** Written into a virtual environment once pip has installed everything into it. */
   private static final String INSTALLED = ".hello-host-installed";
+
+  /**
+   * The answers of the version probes that succeeded in this JVM, by command: a tool does not change under a running
+   * JVM, and each probe starts a Python (seconds of CPU on a busy machine) that a build's tests and goals would
+   * otherwise start again for every check and every moto server. A failed probe is asked again.
+   */
+  private static final Map<List<String>, String> ANSWERED = new ConcurrentHashMap<>();
 
   /** One install at a time in this JVM too: a file lock is held per JVM, not per thread. */
   private static final Object INSTALLING = new Object();
@@ -365,9 +373,17 @@ public final class ToolCache {
 
   /** Standard output of a probe command, or empty when it cannot run at all or fails. */
   private static String outputOf(List<String> command) {
+    String known = ANSWERED.get(command);
+    if (known != null) {
+      return known;
+    }
     try {
       ExternalCommand.Result result = ExternalCommand.run(command, INSTALL_LIMIT);
-      return result.exitCode() == 0 ? result.stdout() : "";
+      if (result.exitCode() != 0) {
+        return "";
+      }
+      ANSWERED.put(command, result.stdout());
+      return result.stdout();
     } catch (RuntimeException notRunnable) {
       return "";
     }

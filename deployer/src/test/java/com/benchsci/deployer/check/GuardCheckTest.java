@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** GuardCheck against the real cfn-guard and the repository's real rules. */
+@Tag("emulator")
 class GuardCheckTest {
 
   private static final Path RULES = Path.of(System.getProperty("repo.root", "..")).resolve("guard-rules");

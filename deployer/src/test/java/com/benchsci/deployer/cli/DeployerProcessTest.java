@@ -8,6 +8,7 @@ import com.benchsci.deployer.core.ProductStack;
 import com.benchsci.deployer.core.Target;
 import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.testing.FaultProxy;
+import com.benchsci.deployer.testing.TestJvm;
 import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +38,7 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
  * The deployer as users run it: its CLI main in separate JVMs (the repository's real templates, cfn-lint and
  * cfn-guard included), against one real moto server, with real signals.
  */
+@Tag("emulator")
 class DeployerProcessTest {
 
   private static MotoServer moto;
@@ -177,11 +180,9 @@ class DeployerProcessTest {
       }
       Files.writeString(dir.resolve("app.jar"), "not really a jar, but bytes with a digest");
     }
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), Cli.class.getName(),
-        "--templates", templates.toString(), "--rules", repo.resolve("guard-rules").toString(),
-        "--app-jar", dir.resolve("app.jar").toString(), "--endpoint", endpoint.toString(),
-        "--review-file", dir.resolve("review.md").toString(), "--wait-minutes", "5")
+    return new ProcessBuilder(TestJvm.command(Cli.class, "--templates", templates.toString(),
+        "--rules", repo.resolve("guard-rules").toString(), "--app-jar", dir.resolve("app.jar").toString(),
+        "--endpoint", endpoint.toString(), "--review-file", dir.resolve("review.md").toString(), "--wait-minutes", "5"))
         .redirectErrorStream(true).start();
   }
 

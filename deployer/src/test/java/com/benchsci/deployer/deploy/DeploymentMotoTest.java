@@ -28,6 +28,7 @@ import com.benchsci.deployer.template.TemplateCheck;
 import com.benchsci.deployer.template.TemplateChecks;
 import com.benchsci.deployer.testing.EmulatorApi;
 import com.benchsci.deployer.testing.FaultProxy;
+import com.benchsci.deployer.testing.MotoPool;
 import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,10 +55,14 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -66,16 +71,20 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** The deployer against a real moto server, through a proxy that can inject faults. */
+@Tag("emulator")
+@Execution(ExecutionMode.CONCURRENT)
 class DeploymentMotoTest {
 
   private static final AtomicInteger RUNS = new AtomicInteger();
   /** moto serves AWS's public Amazon Linux parameters (a snapshot of their values shipped with moto). */
   private static final String ARM64_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
-  private static MotoServer moto;
-  private static FaultProxy proxy;
   private static final String BOOTSTRAP = ProductStack.BOOTSTRAP.stackName();
   private static final String APP = ProductStack.APP.stackName();
-  private static EmulatorApi direct;
+  /** The methods run side by side, each on a moto server of its own from here, behind a proxy of its own. */
+  private static MotoPool servers;
+  private MotoServer moto;
+  private FaultProxy proxy;
+  private EmulatorApi direct;
 
   @TempDir
   Path dir;
@@ -84,22 +93,26 @@ class DeploymentMotoTest {
   private Path rules = Path.of(System.getProperty("repo.root"), "guard-rules");
 
   @BeforeAll
-  static void startMoto() throws IOException {
-    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-deployment-test.log"));
-    proxy = new FaultProxy(moto.endpoint());
-    direct = EmulatorApi.at(moto.endpoint());
+  static void motoServers() {
+    servers = new MotoPool("deployment-test");
   }
 
   @AfterAll
   static void stopMoto() {
-    proxy.close();
-    moto.close();
+    servers.close();
   }
 
   @BeforeEach
-  void emptyAccount() {
-    moto.reset();
-    proxy.reset();
+  void emptyAccount() throws IOException {
+    moto = servers.take();
+    proxy = new FaultProxy(moto.endpoint());
+    direct = EmulatorApi.at(moto.endpoint());
+  }
+
+  @AfterEach
+  void giveBack() {
+    proxy.close();
+    servers.give(moto);
   }
 
   record Run(String output, DeployException error, DeployOutcome outcome) {
@@ -567,11 +580,11 @@ class DeploymentMotoTest {
   }
 
   /** A pending change set on the app stack made by someone else, as another deployer run would leave it. */
-  private static String otherRunsChangeSet() {
+  private String otherRunsChangeSet() {
     return otherRunsChangeSet("another run");
   }
 
-  private static String otherRunsChangeSet(String description) {
+  private String otherRunsChangeSet(String description) {
     String name = "hello-host-other-run-" + RUNS.incrementAndGet();
     try (CloudFormationClient cfn = direct.cloudFormation()) {
       cfn.createChangeSet(r -> r.stackName(APP).changeSetName(name).changeSetType("UPDATE")
@@ -687,14 +700,14 @@ class DeploymentMotoTest {
     }
   }
 
-  private static String stackParameter(String key) {
+  private String stackParameter(String key) {
     try (CloudFormationClient cfn = direct.cloudFormation()) {
       return cfn.describeStacks(r -> r.stackName(APP)).stacks().get(0).parameters().stream()
           .filter(p -> p.parameterKey().equals(key)).findFirst().orElseThrow().parameterValue();
     }
   }
 
-  private static String imageOf(String instanceId) {
+  private String imageOf(String instanceId) {
     try (Ec2Client ec2 = ec2()) {
       return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0).imageId();
     }
@@ -755,14 +768,14 @@ class DeploymentMotoTest {
     }
   }
 
-  private static Map<String, String> bootstrapParameters() {
+  private Map<String, String> bootstrapParameters() {
     try (CloudFormationClient cfn = direct.cloudFormation()) {
       return cfn.describeStacks(r -> r.stackName(BOOTSTRAP)).stacks().get(0).parameters().stream()
           .collect(Collectors.toMap(p -> p.parameterKey(), p -> p.parameterValue()));
     }
   }
 
-  private static List<String> ruleVersions(String key) {
+  private List<String> ruleVersions(String key) {
     String bucket = physicalId(BOOTSTRAP, "ArtifactBucket");
     try (S3Client s3 = direct.s3()) {
       return s3.listObjectVersions(r -> r.bucket(bucket).prefix(key)).versions().stream()
@@ -771,7 +784,7 @@ class DeploymentMotoTest {
   }
 
   /** File name to content of the .guard files in the bundle's pinned version. */
-  private static Map<String, String> bundledRules(String key, String version) throws IOException {
+  private Map<String, String> bundledRules(String key, String version) throws IOException {
     String bucket = physicalId(BOOTSTRAP, "ArtifactBucket");
     Map<String, String> files = new TreeMap<>();
     try (S3Client s3 = direct.s3();
@@ -816,7 +829,7 @@ class DeploymentMotoTest {
     }
   }
 
-  private static Set<String> ingressOf(String logicalId) {
+  private Set<String> ingressOf(String logicalId) {
     String groupId = physicalId(APP, logicalId);
     try (Ec2Client ec2 = ec2()) {
       List<IpPermission> rules = ec2.describeSecurityGroups(r -> r.groupIds(groupId)).securityGroups().get(0)
@@ -827,30 +840,30 @@ class DeploymentMotoTest {
     }
   }
 
-  private static Ec2Client ec2() {
+  private Ec2Client ec2() {
     return direct.ec2();
   }
 
-  private static String physicalId(String stack, String logicalId) {
+  private String physicalId(String stack, String logicalId) {
     try (CloudFormationClient cfn = direct.cloudFormation()) {
       return cfn.describeStackResource(r -> r.stackName(stack).logicalResourceId(logicalId))
           .stackResourceDetail().physicalResourceId();
     }
   }
 
-  private static String stackId(String stack) {
+  private String stackId(String stack) {
     try (CloudFormationClient cfn = direct.cloudFormation()) {
       return cfn.describeStacks(r -> r.stackName(stack)).stacks().get(0).stackId();
     }
   }
 
-  private static List<String> stackNames() {
+  private List<String> stackNames() {
     try (CloudFormationClient cfn = direct.cloudFormation()) {
       return cfn.describeStacks().stacks().stream().map(s -> s.stackName()).toList();
     }
   }
 
-  private static List<String> changeSets(String stack) {
+  private List<String> changeSets(String stack) {
     try (CloudFormationClient cfn = direct.cloudFormation()) {
       return cfn.listChangeSets(r -> r.stackName(stack)).summaries().stream()
           .map(s -> s.changeSetName() + " " + s.executionStatusAsString()).toList();

@@ -16,8 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
-/** The post-deploy check against a real local HTTP server that is not ready at first. */
+/**
+ * The post-deploy check against a real local HTTP server that is not ready at first. Each method has a server of its
+ * own, so the two waits (the check's backoff, its time limit) run side by side.
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class HttpCheckTest {
 
   private final AtomicInteger calls = new AtomicInteger();

@@ -2,6 +2,7 @@ package com.benchsci.deployer.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.deployer.testing.TestJvm;
 import com.benchsci.deployer.testing.Tools;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,6 +26,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
 
+@Tag("emulator")
 class MotoServerTest {
 
   @Test
@@ -63,9 +66,7 @@ class MotoServerTest {
   @ParameterizedTest
   @ValueSource(strings = {"own", "keep"})
   void aServerEndsWithTheJvmThatStartedItUnlessKeptRunning(String mode) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process holder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        MotoHolder.class.getName(), mode, "target/moto-holder-" + mode + ".log")
+    Process holder = new ProcessBuilder(TestJvm.command(MotoHolder.class, mode, "target/moto-holder-" + mode + ".log"))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     long motoPid;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),

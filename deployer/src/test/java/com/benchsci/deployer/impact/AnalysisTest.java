@@ -7,6 +7,7 @@ import com.benchsci.deployer.impact.Impact.Replaced;
 import com.benchsci.deployer.impact.Impact.Row;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudformation.model.Change;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChange;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.cloudformation.model.ResourceTargetDefini
  * answer, it is a change as DescribeChangeSet documents it (Replacement, per-detail RequiresRecreation, and
  * {{changeSet:KNOWN_AFTER_APPLY}} values): moto gives none, and no AWS account is reachable from here.
  */
+@Tag("emulator")
 class AnalysisTest {
 
   private final Map<String, Object> app = Stacks.app();

@@ -2,11 +2,11 @@ package com.benchsci.deployer.impact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.benchsci.deployer.testing.EmulatorApi;
 import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.impact.Impact.Reachability;
 import com.benchsci.deployer.impact.Impact.Replaced;
 import com.benchsci.deployer.impact.Impact.Row;
+import com.benchsci.deployer.testing.EmulatorApi;
 import com.benchsci.deployer.testing.Tools;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -39,6 +40,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * both values are literals, and the right first line for the instance and its security group. moto lists only the
  * action, logical id and type of a change (no Replacement, no details), so every answer here is derived.
  */
+@Tag("emulator")
 class ImpactCorpusMotoTest {
 
   private static final List<Capability> CAPABILITIES = List.of(Capability.CAPABILITY_IAM,

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * $0.0042/h, t4g.small $0.0168/h, t3.small $0.0208/h, gp3 $0.08/GB-month, a public IPv4 address $0.005/h.
  * The app stack as deployed: t4g.nano 3.066 + 8 GB gp3 0.64 + Elastic IP 3.65 = $7.356.
  */
+@Tag("emulator")
 class PriceTableTest {
 
   private final Map<String, Object> app = Stacks.app();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * (createOnlyProperties = Replacement, conditionalCreateOnlyProperties = Some interruptions, else No interruption)
  * but where the file records, with a reason, that the page says otherwise.
  */
+@Tag("emulator")
 class UpdateBehavioursTest {
 
   private static final String TEMPLATE_REFERENCE = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/";

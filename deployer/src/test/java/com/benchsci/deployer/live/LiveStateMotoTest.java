@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -43,6 +44,7 @@ import software.amazon.awssdk.services.ec2.model.IpPermission;
  * user would: {@code audit} must see it, {@code drift} must say moto cannot tell, and a terminated instance must
  * be reported by the next deploy.
  */
+@Tag("emulator")
 class LiveStateMotoTest {
 
   private static final AtomicInteger RUNS = new AtomicInteger();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ingress rule more, which the same rules the hook runs (guard-rules/, real cfn-guard) refuse for that rule and
  * nothing else.
  */
+@Tag("emulator")
 class HookRefusalTest {
 
   private static final Path REPO = Path.of(System.getProperty("repo.root"));

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -28,6 +29,7 @@ import picocli.CommandLine;
  * CircleCI OIDC provider that bootstrap-prod.json names, is refused in one line (shown on moto's IAM; the rehearsal
  * asks only AWS, since a local deploy makes that provider on the emulator too).
  */
+@Tag("emulator")
 class RehearsalMotoTest {
 
   /** The table's result for each step on moto, and what its detail must say. */

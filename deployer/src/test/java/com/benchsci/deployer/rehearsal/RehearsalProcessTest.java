@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -32,6 +33,7 @@ import picocli.CommandLine;
  * then a real SIGTERM (the shutdown hook deletes everything and prints the rows so far), or a SIGKILL, after which a
  * second invocation, {@code rehearse --cleanup <id>}, deletes everything.
  */
+@Tag("emulator")
 class RehearsalProcessTest {
 
   private static MotoServer moto;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * must go, and the error must be one line naming the tool and the limit. (Before the fix the output was read to its
  * end first, so the limit never fired: these tests then hung until their own timeout.)
  */
+@Tag("emulator")
 class ExternalCommandTest {
 
   /** How long a test may take at most: far above the tool's 1 s limit, far below the tool's 10 min sleep. */

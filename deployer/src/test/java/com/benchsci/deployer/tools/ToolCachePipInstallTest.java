@@ -2,6 +2,7 @@ package com.benchsci.deployer.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.deployer.testing.TestJvm;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the next run must say clearly that the install failed, not hand out an interpreter without moto. (Before the fix
  * the second run returned {@code <cache>/moto-<version>/bin/python -m moto.server}.)
  */
+@Tag("emulator")
 class ToolCachePipInstallTest {
 
   /** A moto release that is not the one on this machine, so the cache installs it into its own environment. */
@@ -47,9 +50,10 @@ class ToolCachePipInstallTest {
 
   @Test
   void anEnvironmentWithoutTheMarkOfAFinishedInstallIsMadeAgain() throws Exception {
-    // What an install killed between `python3 -m venv` and the end of `pip install` leaves.
+    // What an install killed between `python3 -m venv` and the end of `pip install` leaves: an environment with
+    // bin/python and without the mark of a finished install (pip itself is not needed for that, and costs seconds).
     Path venv = cache.resolve("moto-" + NOT_ON_THIS_MACHINE);
-    Process made = new ProcessBuilder("python3", "-m", "venv", venv.toString()).inheritIO().start();
+    Process made = new ProcessBuilder("python3", "-m", "venv", "--without-pip", venv.toString()).inheritIO().start();
     assertThat(made.waitFor()).isZero();
     assertThat(venv.resolve("bin/python")).exists();
 
@@ -63,9 +67,8 @@ class ToolCachePipInstallTest {
 
   /** A JVM asking the cache for moto, with pip pointed at {@code port} on loopback and nothing else. */
   private Run install(int port) throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        MotoInstall.class.getName(), cache.toString(), NOT_ON_THIS_MACHINE).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(TestJvm.command(MotoInstall.class, cache.toString(),
+        NOT_ON_THIS_MACHINE)).redirectErrorStream(true);
     Map<String, String> environment = builder.environment();
     environment.keySet().removeIf(name -> name.startsWith("PIP_"));
     environment.put("PIP_CONFIG_FILE", "/dev/null"); // no find-links or extra index from the machine's pip.conf

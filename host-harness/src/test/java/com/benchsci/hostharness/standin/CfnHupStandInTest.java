@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
  * aws-cfn-bootstrap's source (bin/cfn-hup, cfnbootstrap/update_hooks.py; python-daemon) describe it. Its files live
  * under a scratch root ({@code standin.root}), never in this machine's /etc or /var.
  */
+@Tag("emulator")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CfnHupStandInTest {
 
