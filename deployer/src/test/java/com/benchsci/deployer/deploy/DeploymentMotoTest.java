@@ -571,7 +571,7 @@ class DeploymentMotoTest {
   }
 
   /** Opens {@code port} to the internet on {@code group} over the EC2 API; returns the rule's id. */
-  private static String openByHand(String group, int port) {
+  private String openByHand(String group, int port) {
     try (Ec2Client ec2 = ec2()) {
       return ec2.authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(p -> p.ipProtocol("tcp")
           .fromPort(port).toPort(port).ipRanges(c -> c.cidrIp("0.0.0.0/0")))).securityGroupRules().get(0)
