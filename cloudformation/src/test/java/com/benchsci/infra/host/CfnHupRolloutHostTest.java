@@ -231,7 +231,6 @@ class CfnHupRolloutHostTest {
 
   @Test
   @Order(5)
-  @Execution(ExecutionMode.SAME_THREAD)
   void theHostGetsACertificateForItsAddressFromTheCaAndServesIt() {
     // The timer cfn-init started runs the client a minute or two after boot, then ten minutes after each run. From here
     // the test starts the runs itself, so that what each run says and does is the test's: a run that fetched the CA's
@@ -267,7 +266,6 @@ class CfnHupRolloutHostTest {
 
   @Test
   @Order(6)
-  @Execution(ExecutionMode.SAME_THREAD)
   void whenTheCaSaysRenewTheCertificateIsRenewedAndSwappedInPlaceUnderLoadWithNoFailedRequest() {
     X509Certificate first = served();
     String slot = servingSlot();
@@ -302,7 +300,6 @@ class CfnHupRolloutHostTest {
 
   @Test
   @Order(7)
-  @Execution(ExecutionMode.SAME_THREAD)
   void whenTheCaIsGoneTheClientSaysSoOnceAndHttpsKeepsServingTheCertificate() {
     X509Certificate renewed = served();
     deployed.ca().close();
@@ -322,7 +319,6 @@ class CfnHupRolloutHostTest {
 
   @Test
   @Order(8)
-  @Execution(ExecutionMode.SAME_THREAD)
   void chromiumTrustingOnlyTheCasRootShowsTheGreetingOverHttpsWithoutAnyCertificateFlag() {
     String url = "https://" + address + "/";
     Path target = repo.resolve("cloudformation/target");
