@@ -79,6 +79,8 @@ public final class Analysis {
     return new Impact(List.copyOf(ordered), SiteOutlook.summarize(ordered, before, after, this));
   }
 
+  private static final String NOT_MADE = "its Condition leaves it out before and after: nothing is made";
+
   private record Judged(Row row, Fate fate) {}
 
   private Judged judge(String id, Evaluation before, Evaluation after, ResourceChange listed) {
@@ -88,7 +90,7 @@ public final class Analysis {
         : listed != null ? listed.resourceType() : "?";
     if (Boolean.FALSE.equals(inBefore) && Boolean.FALSE.equals(inAfter)) {
       return new Judged(listed == null ? null : row(id, type, listed, "Modify", Replaced.FALSE,
-          "its Condition leaves it out before and after", Interruption.NONE, "nothing to update",
+          "its Condition leaves it out before and after", Interruption.NONE, NOT_MADE,
           MonthlyCost.NONE, MonthlyCost.NONE, List.of(), List.of()), Fate.KEPT);
     }
     if (inBefore == null || inAfter == null) {

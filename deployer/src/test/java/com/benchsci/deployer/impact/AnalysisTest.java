@@ -166,6 +166,25 @@ class AnalysisTest {
         + " not priced: ");
   }
 
+  /**
+   * The bootstrap stack's first step has no Guard Hook rules yet, so {@code HasGuardRules} leaves the hook and its role
+   * out; moto lists them as added all the same. The row says why nothing happens to them, not "nothing to update".
+   */
+  @Test
+  void aResourceItsConditionLeavesOutSaysSoWhateverTheChangeSetLists() {
+    Map<String, String> parameters = Stacks.bootstrapParameters();
+    parameters.put("GuardRulesKey", "");
+    parameters.put("GuardRulesVersion", "");
+    Change listedAsAdded = Change.builder().type("Resource").resourceChange(ResourceChange.builder().action("Add")
+        .logicalResourceId("FirewallGuardHook").resourceType("AWS::CloudFormation::GuardHook").build()).build();
+
+    Row hook = row(Stacks.analysis().of(null, null, Stacks.bootstrap(), parameters, List.of(listedAsAdded)),
+        "FirewallGuardHook");
+
+    assertThat(hook.interruptionReason()).isEqualTo("its Condition leaves it out before and after: nothing is made");
+    assertThat(hook.costAfter()).isEqualTo(MonthlyCost.NONE);
+  }
+
   private Impact withParameter(String name, String value, List<Change> changes) {
     Map<String, String> after = Stacks.appParameters();
     after.put(name, value);
