@@ -83,8 +83,8 @@ class DeployerProcessTest {
     assertThat(exits).as(both).contains(0).allMatch(code -> code == 0 || code == 1);
     for (int i = 0; i < 2; i++) {
       if (exits.get(i) == 1) {
-        assertThat(outputs.get(i)).as(both).containsPattern("(?m)^ERROR: (stack hello-host(-bootstrap)? is held by another"
-            + " deploy: change set hello-host-\\S+ \\(.*nothing was changed: deploy again when that run has"
+        assertThat(outputs.get(i)).as(both).containsPattern("(?m)^ERROR: (stack hello-host(-bootstrap)? is held by"
+            + " another deploy: change set hello-host-\\S+ \\(.*nothing was changed: deploy again when that run has"
             + " finished|change set hello-host-\\S+ of stack hello-host(-bootstrap)? is OBSOLETE, not AVAILABLE"
             + " \\(stale or already used\\): nothing executed; run the deploy again)$")
             .doesNotContain("Executing change set " + changeSetOf(outputs.get(i)) + " ");
