@@ -105,7 +105,7 @@ public final class Deployment {
       Stacks stacks = new Stacks(aws.cloudFormation(), out);
       // The lease is closed before the clients: its clean-up (and its SIGINT/SIGTERM hook) still needs them.
       try (RunLease lease = new RunLease(aws.cloudFormation(), out, settings.run(), executes,
-          settings.waitLimit())) {
+          settings.waitLimit(), connection.quirks())) {
         StackDeployer deployer = new StackDeployer(aws.cloudFormation(), out, options, lease, connection.quirks(),
             format);
         GuardRules rules = new GuardRules(bundle, aws.s3(), connection.quirks(), out);

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -59,17 +58,17 @@ public final class MotoQuirks implements EmulatorQuirks {
   /**
    * AWS marks a change set OBSOLETE once its stack was changed by another execution, so of two runs that raced to
    * create a stack only the first executes. moto keeps the change set AVAILABLE, and gives each CREATE change set a
-   * stack of its own under the same name: the second run would create every resource again. Here a change set is
-   * obsolete when another stack of its name exists beyond the empty placeholders.
+   * stack of its own under the same name: the second run would create every resource again, and the first would take
+   * the second's change set, still listed AVAILABLE, for a run in flight (AWS deletes it with the execution). Here a
+   * change set is obsolete when another stack of its name exists beyond the empty placeholders.
    */
   @Override
-  public String executionStatus(CloudFormationClient cfn, DescribeChangeSetResponse changeSet) {
-    String status = changeSet.executionStatusAsString();
+  public String executionStatus(CloudFormationClient cfn, String stackName, String stackId, String status) {
     if (!"AVAILABLE".equals(status)) {
       return status;
     }
     boolean superseded = cfn.describeStacksPaginator().stacks().stream()
-        .anyMatch(s -> s.stackName().equals(changeSet.stackName()) && !s.stackId().equals(changeSet.stackId())
+        .anyMatch(s -> s.stackName().equals(stackName) && !s.stackId().equals(stackId)
             && !"REVIEW_IN_PROGRESS".equals(s.stackStatusAsString())
             && !"DELETE_COMPLETE".equals(s.stackStatusAsString()));
     return superseded ? "OBSOLETE" : status;

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -49,11 +48,12 @@ public interface EmulatorQuirks {
   }
 
   /**
-   * The execution status to act on for a change set that was just described. AWS reports OBSOLETE itself once
-   * the stack changed under the change set (another run executed first).
+   * The execution status to act on for a change set of stack {@code stackName} (on the stack {@code stackId}) that
+   * was just described or listed with {@code status}. AWS reports OBSOLETE itself once the stack changed under the
+   * change set (another run executed first), or deletes it with the execution.
    */
-  default String executionStatus(CloudFormationClient cfn, DescribeChangeSetResponse changeSet) {
-    return changeSet.executionStatusAsString();
+  default String executionStatus(CloudFormationClient cfn, String stackName, String stackId, String status) {
+    return status;
   }
 
   /** Called just before a whole stack is deleted (the rehearsal's clean-up): AWS needs nothing. */

@@ -5,8 +5,10 @@ import com.benchsci.deployer.core.RunId;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetSummary;
 import software.amazon.awssdk.services.cloudformation.model.CreateChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 
@@ -22,7 +24,9 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
  */
 public final class RunLease implements AutoCloseable {
 
+  private final CloudFormationClient cfn;
   private final Stacks stacks;
+  private final EmulatorQuirks quirks;
   private final PrintWriter out;
   private final RunId run;
   private final boolean executes;
@@ -34,9 +38,15 @@ public final class RunLease implements AutoCloseable {
   private boolean stopping;
   private boolean closed;
 
-  /** {@code executes}: a deploy, not a review; {@code staleAfter}: the wait limit, see {@link OtherRuns}. */
-  public RunLease(CloudFormationClient cfn, PrintWriter out, RunId run, boolean executes, Duration staleAfter) {
+  /**
+   * {@code executes}: a deploy, not a review; {@code staleAfter}: the wait limit, see {@link OtherRuns};
+   * {@code quirks}: how the endpoint reports a change set that another run's execution made obsolete.
+   */
+  public RunLease(CloudFormationClient cfn, PrintWriter out, RunId run, boolean executes, Duration staleAfter,
+      EmulatorQuirks quirks) {
+    this.cfn = cfn;
     this.stacks = new Stacks(cfn, out);
+    this.quirks = quirks;
     this.out = out;
     this.run = run;
     this.executes = executes;
@@ -74,7 +84,7 @@ public final class RunLease implements AutoCloseable {
       return;
     }
     Instant now = Instant.now();
-    var changeSets = stacks.changeSets(stackName);
+    var changeSets = changeSetsAsTheyStand(stackName);
     others.inFlight(changeSets, now).stream().findFirst().ifPresent(other -> {
       throw OtherRuns.held(stackName, other, now);
     });
@@ -107,9 +117,22 @@ public final class RunLease implements AutoCloseable {
       return;
     }
     Instant now = Instant.now();
-    others.ahead(stacks.changeSets(stackName), owned.changeSet(stackName), now).ifPresent(other -> {
+    others.ahead(changeSetsAsTheyStand(stackName), owned.changeSet(stackName), now).ifPresent(other -> {
       throw OtherRuns.held(stackName, other, now);
     });
+  }
+
+  /**
+   * The change sets of {@code stackName} as the decisions about other runs need them: one that an execution made
+   * obsolete says OBSOLETE, so it holds nothing. AWS deletes it with that execution (ExecuteChangeSet); an emulator
+   * may keep it listed AVAILABLE ({@link EmulatorQuirks#executionStatus}), and then the run that executed first would
+   * refuse its own next change set on the stack because of the run it beat.
+   */
+  private List<ChangeSetSummary> changeSetsAsTheyStand(String stackName) {
+    return stacks.changeSets(stackName).stream()
+        .map(s -> s.toBuilder().executionStatus(
+            quirks.executionStatus(cfn, stackName, s.stackId(), s.executionStatusAsString())).build())
+        .toList();
   }
 
   /** Runs the ExecuteChangeSet {@code call} unless the run is being stopped; from then on nothing can stop it. */

@@ -263,8 +263,9 @@ public final class StackDeployer {
 
   private void execute(String stackName, String name, ChangeSetType type) {
     // Execute only what was just shown: a change set that went stale meanwhile is refused, not executed.
-    String execution = quirks.executionStatus(cfn,
-        cfn.describeChangeSet(r -> r.stackName(stackName).changeSetName(name)));
+    DescribeChangeSetResponse described = cfn.describeChangeSet(r -> r.stackName(stackName).changeSetName(name));
+    String execution = quirks.executionStatus(cfn, stackName, described.stackId(),
+        described.executionStatusAsString());
     if (!"AVAILABLE".equals(execution)) {
       throw new DeployException("change set " + name + " of stack " + stackName + " is " + execution
           + ", not AVAILABLE (stale or already used): nothing executed; run the deploy again");

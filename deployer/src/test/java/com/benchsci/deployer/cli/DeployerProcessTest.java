@@ -79,11 +79,12 @@ class DeployerProcessTest {
     // One goes first; the other either comes after it, or refuses in one line before executing anything: it names
     // the run that holds the stack, or (when that run executed first) says its own change set is obsolete, as AWS
     // marks it.
-    assertThat(exits).contains(0).allMatch(code -> code == 0 || code == 1);
+    String both = "\n--- first run ---\n" + outputs.get(0) + "\n--- second run ---\n" + outputs.get(1);
+    assertThat(exits).as(both).contains(0).allMatch(code -> code == 0 || code == 1);
     for (int i = 0; i < 2; i++) {
       if (exits.get(i) == 1) {
-        assertThat(outputs.get(i)).containsPattern("(?m)^ERROR: (stack hello-host(-bootstrap)? is held by another"
-            + " deploy: change set hello-host-\\S+ \\(.*nothing was changed: deploy again when that run has"
+        assertThat(outputs.get(i)).as(both).containsPattern("(?m)^ERROR: (stack hello-host(-bootstrap)? is held by"
+            + " another deploy: change set hello-host-\\S+ \\(.*nothing was changed: deploy again when that run has"
             + " finished|change set hello-host-\\S+ of stack hello-host(-bootstrap)? is OBSOLETE, not AVAILABLE"
             + " \\(stale or already used\\): nothing executed; run the deploy again)$")
             .doesNotContain("Executing change set " + changeSetOf(outputs.get(i)) + " ");

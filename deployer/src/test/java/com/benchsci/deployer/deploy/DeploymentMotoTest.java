@@ -429,6 +429,24 @@ class DeploymentMotoTest {
     assertThat(stackNames()).containsExactlyInAnyOrder(BOOTSTRAP, APP);
   }
 
+  /**
+   * Two first deploys race: both find no bootstrap stack and make a CREATE change set, one executes first. AWS then
+   * deletes the other change set ("When you execute a change set, CloudFormation deletes all other change sets
+   * associated with the stack", ExecuteChangeSet); moto keeps it listed AVAILABLE, on a placeholder stack of its own.
+   * The winner's next change set on that stack (the Guard Hook's update) must not take it for a run in flight, or
+   * both runs refuse: the loser because its change set is obsolete, the winner because of it.
+   */
+  @Test
+  void aCreateChangeSetThatLostTheRaceHoldsNothing() throws IOException {
+    Path templates = templates("stack.yaml");
+    assertThat(deploy(templates, true, List.of()).error()).isNull();
+    String lost = otherRunsChangeSet(BOOTSTRAP, "CREATE", "hello-host deploy");
+
+    Run run = deploy(templates, true, List.of());
+    assertThat(run.error()).as(run.output()).isNull();
+    assertThat(run.output()).doesNotContain(lost);
+  }
+
   @Test
   void aChangeSetOlderThanTheWaitLimitIsAnAbandonedRunNotALock() throws Exception {
     Path templates = templates("stack.yaml");
@@ -549,7 +567,8 @@ class DeploymentMotoTest {
     PrintWriter out = new PrintWriter(text, true);
     try (Connection connection = EmulatorApi.at(proxy.endpoint()).connection();
         RunLease lease = new RunLease(connection.clients().cloudFormation(), out,
-            new RunId("drift-aware-" + RUNS.incrementAndGet(), ""), true, Duration.ofMinutes(2))) {
+            new RunId("drift-aware-" + RUNS.incrementAndGet(), ""), true, Duration.ofMinutes(2),
+            EmulatorQuirks.NONE)) {
       StackDeployer.Options options = new StackDeployer.Options(Mode.DEPLOY, Duration.ofMinutes(2), false,
           ReviewedDigests.ANY, true);
       StackDeployer engine = new StackDeployer(connection.clients().cloudFormation(), out, options, lease,
@@ -585,9 +604,13 @@ class DeploymentMotoTest {
   }
 
   private String otherRunsChangeSet(String description) {
+    return otherRunsChangeSet(APP, "UPDATE", description);
+  }
+
+  private String otherRunsChangeSet(String stack, String type, String description) {
     String name = "hello-host-other-run-" + RUNS.incrementAndGet();
     try (CloudFormationClient cfn = direct.cloudFormation()) {
-      cfn.createChangeSet(r -> r.stackName(APP).changeSetName(name).changeSetType("UPDATE")
+      cfn.createChangeSet(r -> r.stackName(stack).changeSetName(name).changeSetType(type)
           .usePreviousTemplate(false).templateBody("Resources:\n  Ip:\n    Type: AWS::EC2::EIP\n")
           .description(description));
     }
