@@ -8,13 +8,11 @@ import com.benchsci.deployer.core.ProductStack;
 import com.benchsci.deployer.core.Target;
 import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.testing.FaultProxy;
+import com.benchsci.deployer.testing.Processes;
 import com.benchsci.deployer.testing.TestJvm;
 import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,8 +67,8 @@ class DeployerProcessTest {
   void twoDeploysStartedAtTheSameMomentNeverDestroyEachOther() throws Exception {
     Process first = deployer(moto.endpoint());
     Process second = deployer(moto.endpoint());
-    CompletableFuture<String> firstOutput = output(first);
-    CompletableFuture<String> secondOutput = output(second);
+    CompletableFuture<String> firstOutput = Processes.output(first);
+    CompletableFuture<String> secondOutput = Processes.output(second);
     assertThat(first.waitFor(3, TimeUnit.MINUTES) && second.waitFor(1, TimeUnit.MINUTES)).isTrue();
     List<String> outputs = List.of(firstOutput.get(), secondOutput.get());
     List<Integer> exits = List.of(first.exitValue(), second.exitValue());
@@ -106,10 +104,10 @@ class DeployerProcessTest {
   void aSignalWhileWaitingForTheChangeSetDeletesItAndItsPlaceholder(String signal, int exitCode) throws Exception {
     proxy.holdCalls("DescribeChangeSet", "CreateChangeSet");
     Process deployer = deployer(proxy.endpoint());
-    CompletableFuture<String> output = output(deployer);
+    CompletableFuture<String> output = Processes.output(deployer);
     awaitHeldCall(deployer);
 
-    kill(signal, deployer);
+    Processes.signal(signal, deployer);
     assertThat(deployer.waitFor(1, TimeUnit.MINUTES)).isTrue();
     String text = output.get();
     assertThat(deployer.exitValue()).as(text).isEqualTo(exitCode);
@@ -127,10 +125,10 @@ class DeployerProcessTest {
   void aSignalDuringAnExecutionLeavesItRunningAndSaysHowToFollowIt() throws Exception {
     proxy.holdCalls("DescribeStackEvents", "ExecuteChangeSet");
     Process deployer = deployer(proxy.endpoint());
-    CompletableFuture<String> output = output(deployer);
+    CompletableFuture<String> output = Processes.output(deployer);
     awaitHeldCall(deployer);
 
-    kill("INT", deployer);
+    Processes.signal("INT", deployer);
     assertThat(deployer.waitFor(1, TimeUnit.MINUTES)).isTrue();
     String text = output.get();
     assertThat(deployer.exitValue()).as(text).isEqualTo(130);
@@ -185,20 +183,5 @@ class DeployerProcessTest {
         "--rules", repo.resolve("guard-rules").toString(), "--app-jar", dir.resolve("app.jar").toString(),
         "--endpoint", endpoint.toString(), "--review-file", dir.resolve("review.md").toString(), "--wait-minutes", "5"))
         .redirectErrorStream(true).start();
-  }
-
-  private static CompletableFuture<String> output(Process process) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (InputStream in = process.getInputStream()) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-  }
-
-  private static void kill(String signal, Process process) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-    assertThat(kill.waitFor()).isZero();
   }
 }

@@ -6,17 +6,15 @@ import com.benchsci.deployer.cli.Cli;
 import com.benchsci.deployer.cli.ExitCode;
 import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.testing.FaultProxy;
+import com.benchsci.deployer.testing.Processes;
+import com.benchsci.deployer.testing.TestJvm;
 import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -60,10 +58,10 @@ class RehearsalProcessTest {
   @Test
   void aSigtermMidRunDeletesEverythingItMadeAndPrintsTheRowsSoFar() throws Exception {
     Process rehearsal = rehearsalHeldAtStep6();
-    CompletableFuture<String> output = output(rehearsal);
+    CompletableFuture<String> output = Processes.output(rehearsal);
     awaitHeldCall(rehearsal);
 
-    signal("TERM", rehearsal);
+    Processes.signal("TERM", rehearsal);
     assertThat(rehearsal.waitFor(2, TimeUnit.MINUTES)).isTrue();
     String text = output.get();
     assertThat(rehearsal.exitValue()).as(text).isEqualTo(143);
@@ -80,10 +78,10 @@ class RehearsalProcessTest {
   @Test
   void aRehearsalKilledOutrightIsCleanedUpByASecondInvocation() throws Exception {
     Process rehearsal = rehearsalHeldAtStep6();
-    CompletableFuture<String> output = output(rehearsal);
+    CompletableFuture<String> output = Processes.output(rehearsal);
     awaitHeldCall(rehearsal);
 
-    signal("KILL", rehearsal);
+    Processes.signal("KILL", rehearsal);
     assertThat(rehearsal.waitFor(1, TimeUnit.MINUTES)).isTrue();
     RehearsalId id = new RehearsalId(RehearsalMoto.idIn(output.get()));
     assertThat(RehearsalMoto.leftovers(moto.endpoint(), id)).as("what the killed run left")
@@ -110,11 +108,8 @@ class RehearsalProcessTest {
    */
   private static Process rehearsalHeldAtStep6() throws IOException {
     proxy.holdCalls("AuthorizeSecurityGroupIngress", "DescribeVpcs");
-    // A short run: C1 alone and the serial collector leave the two cores to the work (and to moto).
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        Cli.class.getName()));
-    command.addAll(RehearsalMoto.rehearse(proxy.endpoint()));
+    // The build's flags for test JVMs (C1 alone, the serial collector: a short run leaves the cores to moto).
+    List<String> command = TestJvm.command(Cli.class, RehearsalMoto.rehearse(proxy.endpoint()).toArray(String[]::new));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
@@ -125,20 +120,5 @@ class RehearsalProcessTest {
       assertThat(Instant.now()).as("the rehearsal reached step 6").isBefore(limit);
       Thread.sleep(50);
     }
-  }
-
-  private static CompletableFuture<String> output(Process process) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (InputStream in = process.getInputStream()) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-  }
-
-  private static void signal(String signal, Process process) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-    assertThat(kill.waitFor()).isZero();
   }
 }

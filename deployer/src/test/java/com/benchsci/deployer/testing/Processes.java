@@ -1,0 +1,32 @@
+package com.benchsci.deployer.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/** What the tests that start a real process (the deployer's CLI in a JVM of its own) do to it: read, signal. */
+public final class Processes {
+
+  private Processes() {}
+
+  /** Everything the process writes (its error stream redirected there), read to its end beside the test. */
+  public static CompletableFuture<String> output(Process process) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (InputStream in = process.getInputStream()) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Sends {@code signal} (TERM, INT, KILL) to the process with kill(1), as a user or a CI runner does. */
+  public static void signal(String signal, Process process) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+    }
+  }
+}
