@@ -22,6 +22,8 @@ import com.benchsci.deployer.template.ParameterFile;
 import com.benchsci.deployer.template.Template;
 import com.benchsci.deployer.template.TemplateChecks;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,6 +150,7 @@ public final class Deployment {
   private String deployBootstrap(StackDeployer deployer, Stacks stacks, Connection connection, Analysis analysis,
       Template bootstrap, Map<String, String> parameters, GuardRules rules, Review review) {
     Stack existing = stacks.find(bootstrapStack);
+    refuseIfAnotherRunIsBetweenItsSteps(existing, bootstrap);
     Map<String, String> current = new LinkedHashMap<>();
     if (existing != null) {
       existing.parameters().forEach(p -> current.put(p.parameterKey(), p.parameterValue()));
@@ -164,6 +167,10 @@ public final class Deployment {
       if (first.kind() == StackResult.Kind.UNREVIEWED) {
         review.add(Review.Shown.of(bootstrapStack, first));
         return null;
+      }
+      if (existing == null && first.kind() == StackResult.Kind.NO_CHANGES) {
+        // Not there when this run looked, unchanged now: another run created it meanwhile.
+        refuseIfAnotherRunIsBetweenItsSteps(stacks.find(bootstrapStack), bootstrap);
       }
       bucket = bucketOf(connection, bootstrap);
     }
@@ -226,6 +233,28 @@ public final class Deployment {
           + " was not read: refused (" + refusal + ")."));
     }
     return new ChangeAssessor(analysis, template, parameters, found);
+  }
+
+  /**
+   * The bootstrap stack is created in two steps (without the Guard Hook, then with its rules), each its own change
+   * set: between them the creating run has no change set pending, so the per-stack lease (RunLease) cannot show that
+   * run. A bootstrap stack without its rules, created within the wait limit, is taken as that run's, between its steps:
+   * this run refuses before changing anything, as it would for that run's pending change set. A run stopped between the
+   * steps holds the stack the same way until the wait limit has passed since the stack's creation.
+   */
+  private void refuseIfAnotherRunIsBetweenItsSteps(Stack stack, Template bootstrap) {
+    if (stack == null || !settings.mode().executes() || !bootstrap.parameterNames().contains(GuardRules.KEY)
+        || stack.creationTime() == null) {
+      return;
+    }
+    boolean withRules = stack.parameters().stream()
+        .anyMatch(p -> p.parameterKey().equals(GuardRules.KEY) && !p.parameterValue().isEmpty());
+    Duration age = Duration.between(stack.creationTime(), Instant.now());
+    if (!withRules && age.compareTo(settings.waitLimit()) < 0) {
+      throw new DeployException("stack " + bootstrapStack + " is held by another deploy: created " + age.toSeconds()
+          + " s ago without the Guard Hook's rules, which that run adds next; nothing was changed: deploy again when"
+          + " that run has finished");
+    }
   }
 
   private String bucketOf(Connection connection, Template bootstrap) {

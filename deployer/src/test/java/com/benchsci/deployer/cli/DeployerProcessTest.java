@@ -82,8 +82,9 @@ class DeployerProcessTest {
     for (int i = 0; i < 2; i++) {
       if (exits.get(i) == 1) {
         assertThat(outputs.get(i)).as(both).containsPattern("(?m)^ERROR: (stack hello-host(-bootstrap)? is held by"
-            + " another deploy: change set hello-host-\\S+ \\(.*nothing was changed: deploy again when that run has"
-            + " finished|change set hello-host-\\S+ of stack hello-host(-bootstrap)? is OBSOLETE, not AVAILABLE"
+            + " another deploy: (change set hello-host-\\S+ \\(.*|created \\d+ s ago without the Guard Hook's rules,"
+            + " which that run adds next; )nothing was changed: deploy again when that run has finished|change set"
+            + " hello-host-\\S+ of stack hello-host(-bootstrap)? is OBSOLETE, not AVAILABLE"
             + " \\(stale or already used\\): nothing executed; run the deploy again)$")
             .doesNotContain("Executing change set " + changeSetOf(outputs.get(i)) + " ");
       }

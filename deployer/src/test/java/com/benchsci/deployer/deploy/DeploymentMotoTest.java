@@ -447,6 +447,33 @@ class DeploymentMotoTest {
     assertThat(run.output()).doesNotContain(lost);
   }
 
+  /**
+   * Another run's first deploy between its two bootstrap steps: its stack exists without the Guard Hook's rules and
+   * none of its change sets is pending. This run refuses before changing anything; once the wait limit has passed
+   * since the stack's creation (a run stopped between its steps), it goes on.
+   */
+  @Test
+  void aBootstrapStackStillWithoutItsRulesIsAnotherRunBetweenItsSteps() throws Exception {
+    Path templates = templates("stack.yaml");
+    String bootstrap = Files.readString(templates.resolve("bootstrap.yaml"));
+    try (CloudFormationClient cfn = direct.cloudFormation()) {
+      cfn.createStack(r -> r.stackName(BOOTSTRAP).templateBody(bootstrap));
+    }
+
+    Run refused = deploy(templates, true, List.of());
+    assertThat(refused.error()).as(refused.output()).isNotNull();
+    assertThat(refused.error().getMessage()).matches("stack hello-host-bootstrap is held by another deploy: created"
+        + " \\d+ s ago without the Guard Hook's rules, which that run adds next; nothing was changed: deploy again"
+        + " when that run has finished");
+    assertThat(stackNames()).containsExactly(BOOTSTRAP);
+    assertThat(changeSets(BOOTSTRAP)).isEmpty();
+
+    Thread.sleep(1500);
+    Run later = deploy(templates, true, List.of(), false, Duration.ofSeconds(1),
+        () -> EmulatorApi.at(proxy.endpoint()));
+    assertThat(later.error()).as(later.output()).isNull();
+  }
+
   @Test
   void aChangeSetOlderThanTheWaitLimitIsAnAbandonedRunNotALock() throws Exception {
     Path templates = templates("stack.yaml");
