@@ -158,6 +158,22 @@ public final class Pebble implements AutoCloseable {
     }
   }
 
+  /** The problem Pebble answers an order whose {@code replaces} it cannot find: {@link #cannotFindAsReplaced}. */
+  public static final String REPLACED_NOT_FOUND = "urn:ietf:params:acme:error:serverInternal: could not find an order"
+      + " for the given certificate: could not find order resulting in the given certificate serial number";
+
+  /**
+   * Whether Pebble (2.10, the tool cache's) fails to find {@code certificate} when a new order names it in
+   * {@code replaces}: it files what it issued under the hex of the serial's unsigned bytes (ca/ca.go,
+   * {@code cert.SerialNumber.Bytes()}) and looks a CertID up under the hex of the serial bytes as sent
+   * (core/types.go, {@code NewCertID}), which RFC 9773 section 4.1 makes the DER integer's, with a leading zero byte
+   * where the first bit of the next is set. For such a serial (about one in 256 of Pebble's) it refuses the order
+   * with {@link #REPLACED_NOT_FOUND}, as a CA that cannot match the certificate would.
+   */
+  public static boolean cannotFindAsReplaced(X509Certificate certificate) {
+    return certificate.getSerialNumber().toByteArray()[0] == 0;
+  }
+
   /** Makes the CA's renewal information for {@code certificate} suggest the window {@code start} to {@code end}. */
   public void suggestRenewal(X509Certificate certificate, Instant start, Instant end) {
     String pem;

@@ -24,7 +24,9 @@ import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
 
 /**
  * The CA, through acme4j (RFC 8555): the account, whose key is kept in the state directory (0600, made on first use,
@@ -48,8 +50,12 @@ final class CertificateAuthority {
   private final Session session;
   private Login login;
 
-  /** A new certificate: its key, its chain, and the profile it was ordered with. */
-  record Issuance(KeyPair key, List<X509Certificate> chain, Optional<String> profile) {}
+  /**
+   * A new certificate: its key, its chain, the profile it was ordered with, and the CA's refusal of the order as a
+   * renewal of the certificate it replaces, where the CA refused that and the order was made without it.
+   */
+  record Issuance(KeyPair key, List<X509Certificate> chain, Optional<String> profile,
+      Optional<AcmeServerException> replacesRefused) {}
 
   CertificateAuthority(URI directory, Optional<String> email, Path accountKeyFile, ChallengeFiles challenges) {
     this.directory = directory;
@@ -71,18 +77,31 @@ final class CertificateAuthority {
 
   /**
    * Orders a certificate for {@code ip} and answers its http-01 challenge; {@code replacing} names the certificate it
-   * renews, where the CA takes that (RFC 9773 section 5: Let's Encrypt then exempts the order from its rate limits).
+   * renews, where the CA takes that (RFC 9773 section 5: Let's Encrypt then exempts the order from its rate limits);
+   * where it refuses that, the order is made without it.
    */
   Issuance order(InetAddress ip, Optional<X509Certificate> replacing)
       throws AcmeException, IOException, GeneralSecurityException, InterruptedException {
-    OrderBuilder builder = login().newOrder().identifier(Identifier.ip(ip));
     Optional<String> profile = session.getMetadata().isProfileAllowed(PROFILE) ? Optional.of(PROFILE)
         : Optional.empty();
-    profile.ifPresent(builder::profile);
-    if (replacing.isPresent() && offersRenewalInfo()) {
-      builder.replaces(replacing.get());
+    Optional<X509Certificate> replaces = replacing.isPresent() && offersRenewalInfo() ? replacing : Optional.empty();
+    Optional<AcmeServerException> replacesRefused = Optional.empty();
+    Order order;
+    try {
+      order = newOrder(ip, profile, replaces).create();
+    } catch (AcmeServerException e) {
+      // The CA may refuse `replaces` (RFC 9773 section 5): alreadyReplaced when an earlier order names the same
+      // certificate (a run killed after the CA issued, before it wrote the files), or another problem when it cannot
+      // match the certificate. Kept, that refusal would fail every run until the certificate lapses; `replaces` only
+      // buys an exemption from rate limits, so the order is made again without it. A rate limit is not about
+      // `replaces`: without it the order would only count against more limits.
+      if (replaces.isEmpty() || e instanceof AcmeRateLimitedException
+          || e instanceof AcmeUserActionRequiredException) {
+        throw e;
+      }
+      replacesRefused = Optional.of(e);
+      order = newOrder(ip, profile, Optional.empty()).create();
     }
-    Order order = builder.create();
     for (Authorization authorization : order.getAuthorizations()) {
       if (authorization.getStatus() == Status.PENDING) {
         answer(authorization);
@@ -94,7 +113,15 @@ final class CertificateAuthority {
     if (order.waitForCompletion(ISSUANCE_WAIT) != Status.VALID) {
       throw refused(order.getError(), "the CA did not issue the certificate (order " + order.getStatus() + ")");
     }
-    return new Issuance(key, order.getCertificate().getCertificateChain(), profile);
+    return new Issuance(key, order.getCertificate().getCertificateChain(), profile, replacesRefused);
+  }
+
+  private OrderBuilder newOrder(InetAddress ip, Optional<String> profile, Optional<X509Certificate> replaces)
+      throws AcmeException, IOException, GeneralSecurityException {
+    OrderBuilder builder = login().newOrder().identifier(Identifier.ip(ip));
+    profile.ifPresent(builder::profile);
+    replaces.ifPresent(builder::replaces);
+    return builder;
   }
 
   /**

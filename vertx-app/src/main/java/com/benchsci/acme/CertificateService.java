@@ -81,6 +81,9 @@ final class CertificateService {
         }
       }
       CertificateAuthority.Issuance issued = ca.order(ip, fromTheCa ? Optional.of(served) : Optional.empty());
+      issued.replacesRefused().ifPresent(refused -> say("the CA refused the order as the renewal of the certificate"
+          + " with serial " + served.getSerialNumber().toString(16) + " (" + problem(refused) + "); ordered without"
+          + " naming the certificate it renews"));
       files.write(issued.key().getPrivate(), issued.chain());
       state.succeeded();
       state.issued(issued.chain().get(0).getSerialNumber(), ca.directory());

@@ -7,14 +7,17 @@ import com.benchsci.hostharness.Pebble;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
@@ -92,8 +95,10 @@ class AcmePebbleTest {
     try (LoadClient load = new LoadClient(() -> TestTrust.connect(trustingPebble, https), 2)) {
       load.awaitMore(200);
       pebble.suggestRenewal(first, Instant.now().minusSeconds(120), Instant.now().minusSeconds(60));
-      assertThat(acme("renew")).singleElement().asString().startsWith("certificate for 127.0.0.1 from ");
+      List<String> said = acme("renew");
       X509Certificate second = TestTrust.read(cert);
+      assertThat(said).containsExactlyElementsOf(renewal(first, second, Pebble.cannotFindAsReplaced(first)
+          ? Optional.of(Pebble.REPLACED_NOT_FOUND) : Optional.empty()));
       assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
       appLog.next(line -> line.startsWith("certificate reloaded from " + cert + ": for [127.0.0.1], issued by CN=Pebble"));
       assertThat(TestTrust.presented(trustingPebble, https)).isEqualTo(second);
@@ -123,6 +128,39 @@ class AcmePebbleTest {
     X509Certificate selfSigned = TestTrust.read(cert);
     assertThat(TestTrust.presented(TestTrust.trusting(cert), https)).isEqualTo(selfSigned);
     assertThat(selfSigned.getSubjectAlternativeNames()).containsExactly(List.of(7, "127.0.0.1"));
+  }
+
+  /**
+   * A run killed after the CA issued its renewal and before it wrote the files leaves the old certificate served and
+   * the CA holding an order that replaced it: the CA refuses the next order naming it again (alreadyReplaced, RFC
+   * 9773 section 5), and that run orders without naming it instead of failing every run until the certificate lapses.
+   */
+  @Test
+  void aRenewalTheCaRefusesAsAlreadyReplacedIsOrderedWithoutNamingTheCertificate() throws Exception {
+    boot();
+    acme("renew");
+    X509Certificate first = TestTrust.read(cert);
+    Path before = Files.createDirectory(dir.resolve("before-the-renewal"));
+    List<Path> kept = List.of(cert, key, state.resolve("state.properties"));
+    for (Path file : kept) {
+      Files.copy(file, before.resolve(file.getFileName()));
+    }
+    pebble.suggestRenewal(first, Instant.now().minusSeconds(120), Instant.now().minusSeconds(60));
+    acme("renew");
+    assertThat(TestTrust.read(cert).getSerialNumber()).as("the renewal's serial").isNotEqualTo(first.getSerialNumber());
+    // What the killed run leaves: the CA's order is done, and the files are as before it.
+    for (Path file : kept) {
+      Files.copy(before.resolve(file.getFileName()), file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    List<String> said = acme("renew");
+    X509Certificate third = TestTrust.read(cert);
+    String serial = HexFormat.of().formatHex(first.getSerialNumber().toByteArray());
+    assertThat(said).containsExactlyElementsOf(renewal(first, third, Optional.of(Pebble.cannotFindAsReplaced(first)
+        ? Pebble.REPLACED_NOT_FOUND
+        : "urn:ietf:params:acme:error:alreadyReplaced: certificate with serial " + serial
+            + " already has a replacement order")));
+    assertThat(third.getSerialNumber()).as("the new certificate's serial").isNotEqualTo(first.getSerialNumber());
   }
 
   /**
@@ -183,6 +221,20 @@ class AcmePebbleTest {
     assertThat(run.exitValue()).as("exit status of AcmeMain %s; stderr: %s", verb, stderr).isZero();
     assertThat(stderr).isEmpty();
     return stdout.lines().toList();
+  }
+
+  /**
+   * What a run that renewed {@code replaced} with {@code renewed} says: the CA's refusal of the order as a renewal,
+   * where it gave {@code refusal}, and the new certificate.
+   */
+  private List<String> renewal(X509Certificate replaced, X509Certificate renewed, Optional<String> refusal) {
+    List<String> lines = new ArrayList<>();
+    refusal.ifPresent(problem -> lines.add("the CA refused the order as the renewal of the certificate with serial "
+        + replaced.getSerialNumber().toString(16) + " (" + problem + "); ordered without naming the certificate it"
+        + " renews"));
+    lines.add("certificate for 127.0.0.1 from " + pebble.directory() + " (profile shortlived) written, valid until "
+        + renewed.getNotAfter().toInstant());
+    return lines;
   }
 
   private static String nextAttempt(String state) {

@@ -7,6 +7,7 @@ import com.benchsci.hostharness.Chromium;
 import com.benchsci.hostharness.Cmd;
 import com.benchsci.hostharness.DeployedHost;
 import com.benchsci.hostharness.NspawnContainer;
+import com.benchsci.hostharness.Pebble;
 import com.benchsci.hostharness.WrkLoad;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -284,8 +285,16 @@ class CfnHupRolloutHostTest {
       assertThat(awaitServed(renewed)).as("the renewed certificate, served").isEqualTo(renewed);
       counts = new WrkLoad.Counts[] {keepAlive.stop(), close.stop()};
     }
-    assertThat(said).as("what hello-acme.service said in its run").containsExactly("certificate for " + address
-        + " from " + directory + " (profile shortlived) written, valid until " + renewed.getNotAfter().toInstant());
+    List<String> expected = new ArrayList<>();
+    if (Pebble.cannotFindAsReplaced(first)) {
+      // Pebble's defect, not the client's (see there): the CA refuses the order naming the certificate it renews.
+      expected.add("the CA refused the order as the renewal of the certificate with serial "
+          + first.getSerialNumber().toString(16) + " (" + Pebble.REPLACED_NOT_FOUND + "); ordered without naming the"
+          + " certificate it renews");
+    }
+    expected.add("certificate for " + address + " from " + directory + " (profile shortlived) written, valid until "
+        + renewed.getNotAfter().toInstant());
+    assertThat(said).as("what hello-acme.service said in its run").containsExactlyElementsOf(expected);
     assertThat(renewed.getSerialNumber()).as("the renewed certificate's serial").isNotEqualTo(first.getSerialNumber());
     assertThat(List.of(servingSlot(), mainPid(slot))).as("the slot and JVM that serve: the certificate was swapped in"
         + " place").containsExactly(slot, pid);
