@@ -245,7 +245,7 @@ public final class Deployer {
   /** cfn-lint and the cfn-guard policy rules, run on each template before anything reaches AWS. */
   private TemplateChecks policyChecks(Path rules) {
     Path policy = requireRules(rules);
-    return new TemplateChecks(List.of(new LintCheck(tools.cfnLint()), new GuardCheck(tools.cfnGuard(), policy)));
+    return new TemplateChecks(List.of(LintCheck.keepingResults(tools), new GuardCheck(tools.cfnGuard(), policy)));
   }
 
   private String fingerprint(Path templates, Path rules) {

@@ -3,12 +3,16 @@ package com.benchsci.deployer.check;
 import com.benchsci.deployer.template.TemplateCheck;
 import com.benchsci.deployer.tools.ExternalCommand;
 import com.benchsci.deployer.tools.ToolCache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -28,12 +32,31 @@ public final class LintCheck implements TemplateCheck {
 
   // A bound, so a cfn-lint that hangs stops the check (its stderr then shows in the error) instead of the deploy.
   private static final Duration LIMIT = Duration.ofMinutes(5);
+  // cfn-lint otherwise reads ~/.cfnlintrc and ./.cfnlintrc (cfnlint/config.py), so a file of the machine's, or of
+  // the folder a deploy is started from, could silence a finding; an empty configuration file replaces both.
+  private static final List<String> ARGUMENTS = List.of("--config-file", "/dev/null", "--format", "json",
+      "--include-checks", "I", "--");
 
-  private final List<String> cfnLint;
+  private final Supplier<List<String>> cfnLint;
+  private final Optional<LintResults> results;
 
   /** {@code cfnLint} is the command that starts cfn-lint, as {@link ToolCache#cfnLint()} returns it. */
   public LintCheck(List<String> cfnLint) {
-    this.cfnLint = List.copyOf(cfnLint);
+    this(() -> cfnLint, Optional.empty());
+  }
+
+  LintCheck(Supplier<List<String>> cfnLint, Optional<LintResults> results) {
+    this.cfnLint = cfnLint;
+    this.results = results;
+  }
+
+  /**
+   * The pinned cfn-lint of {@code tools}, with its results kept in that cache ({@link LintResults}): a template
+   * linted before is not linted again, and cfn-lint is looked for only when one was not.
+   */
+  public static LintCheck keepingResults(ToolCache tools) {
+    Path dir = tools.root().resolve("cfn-lint-results").resolve(tools.version("cfn-lint"));
+    return new LintCheck(tools::cfnLint, Optional.of(new LintResults(dir)));
   }
 
   /** The findings as the deployer prints them before it stops: one line each, naming file, rule and resource. */
@@ -46,8 +69,35 @@ public final class LintCheck implements TemplateCheck {
     if (!Files.isRegularFile(template)) {
       throw new IllegalArgumentException("no template at " + template.toAbsolutePath());
     }
-    List<String> command = new ArrayList<>(cfnLint);
-    command.addAll(List.of("--format", "json", "--include-checks", "I", "--", template.toString()));
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(template);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + template, e);
+    }
+    Optional<List<Finding>> kept = results.flatMap(r -> r.find(bytes)).flatMap(json -> readBack(template, json));
+    if (kept.isPresent()) {
+      return kept.get();
+    }
+    String json = lint(template);
+    List<Finding> findings = parse(template, json);
+    results.ifPresent(r -> r.keep(bytes, json));
+    return findings;
+  }
+
+  /** A kept result's findings; none when it does not read (a file changed by hand): the template is linted again. */
+  private static Optional<List<Finding>> readBack(Path template, String json) {
+    try {
+      return Optional.of(parse(template, json));
+    } catch (RuntimeException unreadable) {
+      return Optional.empty();
+    }
+  }
+
+  private String lint(Path template) {
+    List<String> command = new ArrayList<>(cfnLint.get());
+    command.addAll(ARGUMENTS);
+    command.add(template.toString());
     ExternalCommand.Result result = ExternalCommand.run(command, LIMIT);
     int exit = result.exitCode();
     // Exit status is a bit mask: 2 errors, 4 warnings, 8 informational; anything else means cfn-lint failed.
@@ -55,7 +105,7 @@ public final class LintCheck implements TemplateCheck {
       throw new IllegalStateException("cfn-lint failed on " + template + " (exit " + exit + "):\n"
           + result.output());
     }
-    return parse(template, result.stdout());
+    return result.stdout();
   }
 
   @SuppressWarnings("unchecked")

@@ -8,7 +8,9 @@ import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 class LintCheckTest {
 
   private static LintCheck lint;
+
+  private static final String UNUSED_PARAMETER = """
+      AWSTemplateFormatVersion: "2010-09-09"
+      Parameters:
+        Unused:
+          Type: String
+      Resources:
+        Topic:
+          Type: AWS::SNS::Topic
+      """;
 
   @TempDir Path dir;
 
@@ -82,6 +94,55 @@ class LintCheckTest {
 
     assertThat(lint.check(template)).extracting(LintCheck.Finding::level, LintCheck.Finding::rule)
         .contains(tuple("Informational", "I3011"));
+  }
+
+  /**
+   * cfn-lint reads {@code .cfnlintrc} from its working folder and from the home folder (cfnlint/config.py,
+   * {@code ConfigFileArgs._find_config}); a deploy started from a folder holding one, or by a user who has one, must
+   * not have findings silenced by it.
+   */
+  @Test
+  void aCfnlintrcInTheFolderOrHomeOfTheRunSilencesNothing() throws IOException {
+    Path template = write("unused.yaml", UNUSED_PARAMETER);
+    Files.writeString(dir.resolve(".cfnlintrc"), "ignore_checks:\n  - W2001\n");
+    List<String> inThatFolder = new ArrayList<>(List.of("env", "HOME=" + dir, "sh", "-c", "cd \"$0\" && exec \"$@\"",
+        dir.toString()));
+    inThatFolder.addAll(Tools.cache().cfnLint());
+
+    assertThat(new LintCheck(inThatFolder).check(template)).extracting(LintCheck.Finding::rule)
+        .containsExactly("W2001");
+  }
+
+  /**
+   * The results kept in the tool cache ({@link LintResults}): the same bytes are linted once, by whichever check (or
+   * JVM) comes first; other bytes, and a kept file that no longer reads, are linted again.
+   */
+  @Test
+  void aTemplateLintedBeforeIsNotLintedAgainUnlessItsBytesChange() throws IOException {
+    Path runs = dir.resolve("cfn-lint-runs");
+    List<String> counted = new ArrayList<>(List.of("sh", "-c", "echo run >> \"$0\" && exec \"$@\"", runs.toString()));
+    counted.addAll(Tools.cache().cfnLint());
+    Path kept = Files.createDirectory(dir.resolve("results"));
+    Path template = write("unused.yaml", UNUSED_PARAMETER);
+
+    List<LintCheck.Finding> first = new LintCheck(() -> counted, Optional.of(new LintResults(kept))).check(template);
+    List<LintCheck.Finding> again = new LintCheck(() -> counted, Optional.of(new LintResults(kept))).check(template);
+    assertThat(first).extracting(LintCheck.Finding::rule).containsExactly("W2001");
+    assertThat(again).isEqualTo(first);
+    assertThat(Files.readAllLines(runs)).as("cfn-lint runs").hasSize(1);
+
+    Files.writeString(template, UNUSED_PARAMETER.replace("Unused", "AlsoUnused"));
+    LintCheck check = new LintCheck(() -> counted, Optional.of(new LintResults(kept)));
+    assertThat(check.check(template)).extracting(LintCheck.Finding::resource).containsExactly("Parameters/AlsoUnused");
+    assertThat(Files.readAllLines(runs)).as("cfn-lint runs after the bytes changed").hasSize(2);
+
+    try (var files = Files.list(kept)) {
+      for (Path file : files.toList()) {
+        Files.writeString(file, "not JSON {");
+      }
+    }
+    assertThat(check.check(template)).extracting(LintCheck.Finding::resource).containsExactly("Parameters/AlsoUnused");
+    assertThat(Files.readAllLines(runs)).as("cfn-lint runs after the kept result was garbled").hasSize(3);
   }
 
   @Test
