@@ -180,9 +180,10 @@ class DeployerProcessTest {
       }
       Files.writeString(dir.resolve("app.jar"), "not really a jar, but bytes with a digest");
     }
-    return new ProcessBuilder(TestJvm.command(Cli.class, "--templates", templates.toString(),
-        "--rules", repo.resolve("guard-rules").toString(), "--app-jar", dir.resolve("app.jar").toString(),
-        "--endpoint", endpoint.toString(), "--review-file", dir.resolve("review.md").toString(), "--wait-minutes", "5"))
+    return new ProcessBuilder(Processes.withSigintAtDefault(TestJvm.command(Cli.class, "--templates",
+        templates.toString(), "--rules", repo.resolve("guard-rules").toString(), "--app-jar",
+        dir.resolve("app.jar").toString(), "--endpoint", endpoint.toString(), "--review-file",
+        dir.resolve("review.md").toString(), "--wait-minutes", "5")))
         .redirectErrorStream(true).start();
   }
 }
