@@ -69,7 +69,7 @@ def kind(command):
         return "test JVMs of " + module.group(1)
     if "moto.server" in command:
         return "moto servers"
-    if "cfn-lint" in command or "import os, cfnlint" in command:
+    if "cfn-lint" in command or "cfnlint" in command:
         return "cfn-lint (runs and version probes)"
     if "cfn-guard" in command:
         return "cfn-guard"
