@@ -13,6 +13,20 @@ trap cleanup EXIT
 
 die() { echo "$BENCH: $*" >&2; exit 1; }
 
+# The Surefire and Failsafe text reports (each failed test's message and stack trace) of the failed test classes of
+# the clone in $1, to stderr: the clone is deleted on the way out, and a rare failure must be readable afterwards.
+print_failed_reports() {
+  local report
+  shopt -s nullglob
+  for report in "$1"/{,*/,tiers/*/}target/{surefire,failsafe}-reports/*.txt; do
+    if grep -qE '<<< (FAILURE|ERROR)!' "$report"; then
+      echo "--- $report" >&2
+      head -80 "$report" >&2
+    fi
+  done
+  shopt -u nullglob
+}
+
 # The tool cache the build manages, found the way ToolCache.defaultRoot() finds it: $HELLO_HOST_CACHE, else
 # $XDG_CACHE_HOME/hello-host, else ~/.cache/hello-host. Benches keep what they install there too.
 tool_cache() { echo "${HELLO_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello-host}"; }

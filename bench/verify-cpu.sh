@@ -55,7 +55,8 @@ TIMEFORMAT='%U %S'
 seconds=$((SECONDS - start))
 touch "$WORK/stop"
 wait "${pids[-1]}"
-[[ $status -eq 0 ]] || { tail -40 "$WORK/verify.log" >&2; die "./mvnw -B verify failed in $dir (its log's end above)"; }
+[[ $status -eq 0 ]] || { print_failed_reports "$dir"; tail -40 "$WORK/verify.log" >&2
+                         die "./mvnw -B verify failed in $dir (the failed tests' reports and its log's end above)"; }
 
 python3 - "$WORK/cpu.json" "$dir" "$seconds" "$(nproc)" "$(cat "$WORK/time")" <<'EOF'
 import collections, json, re, sys

@@ -63,8 +63,8 @@ measure() {
   local TIMEFORMAT='%U %S' status=0
   { time (cd "$dir" && ./mvnw -B verify >"$WORK/$label.log" 2>&1); } 2>"$WORK/$label.cpu" || status=$?
   [[ $status -eq 0 ]] \
-    || { grep -E '<<< (FAILURE|ERROR)!' "$WORK/$label.log" >&2; tail -40 "$WORK/$label.log" >&2
-         die "$label: ./mvnw -B verify failed in $dir (the failed tests and its log's end above)"; }
+    || { print_failed_reports "$dir"; tail -40 "$WORK/$label.log" >&2
+         die "$label: ./mvnw -B verify failed in $dir (the failed tests' reports and its log's end above)"; }
   seconds=$((SECONDS - start))
   kill "${pids[-1]}"
   echo "$label: $(minutes "$seconds"), CPU $(awk '{printf "%d s (user %d s, sys %d s)", $1 + $2, $1, $2}' \
