@@ -101,8 +101,8 @@ public final class Pebble implements AutoCloseable {
    * {@code shortlived} certificates valid for {@code shortlived}.
    */
   public static Pebble start(Path dir, String address, ApiCertificate api, int validationPort, Duration shortlived) {
-    int port = freePort(address);
-    int managementPort = freePort(address);
+    int port = FreePorts.on(address);
+    int managementPort = FreePorts.on(address);
     Path log = dir.resolve("pebble.log");
     try {
       // tlsPort is where tls-alpn-01 would be validated, which the host's client never uses; 443 as on the host.
@@ -253,15 +253,6 @@ public final class Pebble implements AutoCloseable {
       throw new IllegalStateException("interrupted while asking Pebble's management API", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot trust Pebble's API certificate " + api.certFile(), e);
-    }
-  }
-
-  /** A port on {@code address} that was free a moment ago (Pebble takes it; another process could first). */
-  private static int freePort(String address) {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + address, e);
     }
   }
 

@@ -1,7 +1,8 @@
 package com.benchsci.app;
 
+import com.benchsci.hostharness.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,8 @@ final class JavaCommand {
     return builder;
   }
 
-  /** A port free a moment ago, for an app process to listen on (another process may still take it first). */
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** A port free a moment ago, for an app process to listen on ({@link FreePorts}: below the ephemeral range). */
+  static int freePort() {
+    return FreePorts.on(new InetSocketAddress(0).getAddress());
   }
 }
