@@ -13,6 +13,12 @@ trap cleanup EXIT
 
 die() { echo "$BENCH: $*" >&2; exit 1; }
 
+# A fresh clone of this repository at commit $2 in the folder $1 (commits only: uncommitted changes are not in it).
+clone_at() {
+  git clone -q --no-checkout "$PWD" "$1" || die "cannot clone $PWD"
+  git -C "$1" checkout -q "$2"
+}
+
 # The Surefire and Failsafe text reports (each failed test's message and stack trace) of the failed test classes of
 # the clone in $1, to stderr: the clone is deleted on the way out, and a rare failure must be readable afterwards.
 print_failed_reports() {

@@ -15,8 +15,7 @@ source bench/lib.sh
 
 commit=$(git rev-parse HEAD)
 dir="$WORK/clone"
-git clone -q --no-checkout "$PWD" "$dir" || die "cannot clone $PWD"
-git -C "$dir" checkout -q "$commit"
+clone_at "$dir" "$commit"
 echo "$BENCH: commit $commit on $(nproc) cores, tool cache $(tool_cache); ./mvnw -B verify in $dir..."
 
 # The sampler: for every process it saw (by PID and start time) its command line, its CPU time when the build began

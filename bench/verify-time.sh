@@ -52,8 +52,7 @@ attribute() { sed -n "s/.* $1=\"\\([0-9]*\\)\".*/\\1/p" <<<"$2" | grep . || echo
 # One verify in a fresh clone at $commit; prints its line of figures.
 measure() {
   local label=$1 dir="$WORK/$1" start seconds
-  git clone -q --no-checkout "$PWD" "$dir" || die "cannot clone $PWD"
-  git -C "$dir" checkout -q "$commit"
+  clone_at "$dir" "$commit"
   echo "$label: ./mvnw -B verify in $dir..."
   sample_load "$WORK/$label.load" &
   pids+=($!)
