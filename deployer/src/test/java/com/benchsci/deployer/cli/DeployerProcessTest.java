@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +104,7 @@ class DeployerProcessTest {
     proxy.holdCalls("DescribeChangeSet", "CreateChangeSet");
     Process deployer = deployer(proxy.endpoint());
     CompletableFuture<String> output = Processes.output(deployer);
-    awaitHeldCall(deployer);
+    proxy.awaitHeldCallOf(deployer);
 
     Processes.signal(signal, deployer);
     assertThat(deployer.waitFor(1, TimeUnit.MINUTES)).isTrue();
@@ -127,7 +125,7 @@ class DeployerProcessTest {
     proxy.holdCalls("DescribeStackEvents", "ExecuteChangeSet");
     Process deployer = deployer(proxy.endpoint());
     CompletableFuture<String> output = Processes.output(deployer);
-    awaitHeldCall(deployer);
+    proxy.awaitHeldCallOf(deployer);
 
     Processes.signal("INT", deployer);
     assertThat(deployer.waitFor(1, TimeUnit.MINUTES)).isTrue();
@@ -152,15 +150,6 @@ class DeployerProcessTest {
     return m.find() ? m.group(1) : "(none)";
   }
 
-  /** Waits until the deployer is stuck on a held call, so the signal lands mid-wait. */
-  private static void awaitHeldCall(Process deployer) throws InterruptedException {
-    Instant limit = Instant.now().plus(Duration.ofMinutes(2));
-    while (proxy.held() == 0) {
-      assertThat(deployer.isAlive()).as("the deployer is still running").isTrue();
-      assertThat(Instant.now()).as("the deployer reached the held call").isBefore(limit);
-      Thread.sleep(50);
-    }
-  }
 
   private static List<String> pending(CloudFormationClient cfn, String stack) {
     // moto lists every stack's change sets: keep this stack's.

@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +57,7 @@ class RehearsalProcessTest {
   void aSigtermMidRunDeletesEverythingItMadeAndPrintsTheRowsSoFar() throws Exception {
     Process rehearsal = rehearsalHeldAtStep6();
     CompletableFuture<String> output = Processes.output(rehearsal);
-    awaitHeldCall(rehearsal);
+    proxy.awaitHeldCallOf(rehearsal);
 
     Processes.signal("TERM", rehearsal);
     assertThat(rehearsal.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -79,7 +77,7 @@ class RehearsalProcessTest {
   void aRehearsalKilledOutrightIsCleanedUpByASecondInvocation() throws Exception {
     Process rehearsal = rehearsalHeldAtStep6();
     CompletableFuture<String> output = Processes.output(rehearsal);
-    awaitHeldCall(rehearsal);
+    proxy.awaitHeldCallOf(rehearsal);
 
     Processes.signal("KILL", rehearsal);
     assertThat(rehearsal.waitFor(1, TimeUnit.MINUTES)).isTrue();
@@ -111,14 +109,5 @@ class RehearsalProcessTest {
     // The build's flags for test JVMs (C1 alone, the serial collector: a short run leaves the cores to moto).
     List<String> command = TestJvm.command(Cli.class, RehearsalMoto.rehearse(proxy.endpoint()).toArray(String[]::new));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
-  }
-
-  private static void awaitHeldCall(Process rehearsal) throws InterruptedException {
-    Instant limit = Instant.now().plus(Duration.ofMinutes(2));
-    while (proxy.held() == 0) {
-      assertThat(rehearsal.isAlive()).as("the rehearsal is still running").isTrue();
-      assertThat(Instant.now()).as("the rehearsal reached step 6").isBefore(limit);
-      Thread.sleep(50);
-    }
   }
 }

@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -111,6 +113,23 @@ public final class FaultProxy implements AutoCloseable {
   /** How many calls are being held now or were held since the last reset. */
   public int held() {
     return held.get();
+  }
+
+  /**
+   * Waits until {@code process} is stuck on a held call, so that a signal sent next lands mid-wait; fails when the
+   * process exits first or reaches no held call within two minutes.
+   */
+  public void awaitHeldCallOf(Process process) throws InterruptedException {
+    Instant limit = Instant.now().plus(Duration.ofMinutes(2));
+    while (held.get() == 0) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the process exited (status " + process.exitValue() + ") before a held call");
+      }
+      if (Instant.now().isAfter(limit)) {
+        throw new AssertionError("the process reached no held call within 2 min");
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** The next CloudFormation calls get these answers instead of moto's, in order. */
