@@ -25,6 +25,9 @@ final class Connections extends ChannelInboundHandlerAdapter {
   private final Set<Channel> listeners = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
   private volatile boolean draining;
+  // Set once every listener has closed: until then an acceptor may still hand over a connection, so none open is not
+  // yet drained. Written after the closes and read after each connection's end, so one of the two sees both.
+  private volatile boolean listenersClosed;
 
   Connections(int max) {
     this.max = max;
@@ -56,7 +59,7 @@ final class Connections extends ChannelInboundHandlerAdapter {
       if (left < max * 9L / 10 && full.compareAndSet(true, false)) {
         Stdout.get().event("connections below the cap again: " + left + " open");
       }
-      if (left == 0 && draining) {
+      if (left == 0 && listenersClosed) {
         allClosed.complete(null);
       }
     });
@@ -78,13 +81,13 @@ final class Connections extends ChannelInboundHandlerAdapter {
    * {@code net.ipv4.tcp_migrate_req=1}, connections the kernel had queued for these sockets move to another instance
    * listening on the same port instead of being reset.
    *
+   * <p>Netty closes a listener on its event loop, which may accept more connections before it gets to the close: the
+   * drain counts those too, however briefly none was open in between.
+   *
    * @return completes when every listener is closed
    */
   CompletableFuture<Void> stopAccepting() {
     draining = true;
-    if (open.get() == 0) {
-      allClosed.complete(null);
-    }
     List<ChannelFuture> closing = listeners.stream().map(Channel::close).toList();
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
     for (ChannelFuture close : closing) {
@@ -92,10 +95,15 @@ final class Connections extends ChannelInboundHandlerAdapter {
       close.addListener(f -> one.complete(null));
       done = done.thenCombine(one, (a, b) -> null);
     }
-    return done;
+    return done.thenRun(() -> {
+      listenersClosed = true;
+      if (open.get() == 0) {
+        allClosed.complete(null);
+      }
+    });
   }
 
-  /** Completes once a stop has begun and the last connection has closed. */
+  /** Completes once a stop has closed the listeners and the last connection they accepted has closed. */
   CompletableFuture<Void> allClosed() {
     return allClosed;
   }
