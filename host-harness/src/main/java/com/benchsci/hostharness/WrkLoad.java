@@ -28,16 +28,34 @@ public final class WrkLoad implements AutoCloseable {
       Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
   private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
+  /** The pause after each answer in {@link #steady}: about 100 requests a second per connection at most. */
+  static final Duration PACE = Duration.ofMillis(10);
+
   private final Process process;
   private final Path output;
+  private final Path script; // null for a load flat out
 
-  private WrkLoad(Process process, Path output) {
+  private WrkLoad(Process process, Path output, Path script) {
     this.process = process;
     this.output = output;
+    this.script = script;
   }
 
-  /** Starts wrk with {@code connections} connections on {@code url}, sending {@code headers} ("Name: value"). */
-  public static WrkLoad start(NspawnContainer host, String url, int connections, String... headers) {
+  /**
+   * The tests' load: each connection sends a request, then pauses {@link #PACE} before the next, so a run costs a
+   * bounded share of the machine the other tests share (flat out, wrk and the host took about a core for every second
+   * a rollout lasted). Every connection still has a request in flight or just answered when a slot switches.
+   */
+  public static WrkLoad steady(NspawnContainer host, String url, int connections, String... headers) {
+    return start(host, url, connections, PACE, headers);
+  }
+
+  /** As many requests as wrk can make: the bench's load (bench/host-rollout.sh). */
+  public static WrkLoad flatOut(NspawnContainer host, String url, int connections, String... headers) {
+    return start(host, url, connections, Duration.ZERO, headers);
+  }
+
+  private static WrkLoad start(NspawnContainer host, String url, int connections, Duration pause, String... headers) {
     // stdbuf: wrk's "Running" line reaches the file at once instead of at exit. One descriptor per connection: wrk
     // inherits this JVM's limit, which the JVM raised to the hard limit.
     List<String> argv = new ArrayList<>(List.of("stdbuf", "-oL", "wrk", "--threads",
@@ -46,13 +64,20 @@ public final class WrkLoad implements AutoCloseable {
     for (String header : headers) {
       argv.addAll(List.of("--header", header));
     }
-    argv.add(url);
+    Path script = null;
     try {
+      if (!pause.isZero()) {
+        // wrk's script API: delay() is the milliseconds a connection waits before it sends its next request.
+        script = Files.createTempFile("hello-host-wrk", ".lua");
+        Files.writeString(script, "function delay() return " + pause.toMillis() + " end\n");
+        argv.addAll(List.of("--script", script.toString()));
+      }
+      argv.add(url);
       Path output = Files.createTempFile("hello-host-wrk", ".txt");
       Process process = new ProcessBuilder(host.inNetwork(argv.toArray(String[]::new))).redirectErrorStream(true)
           .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
           .start();
-      WrkLoad load = new WrkLoad(process, output);
+      WrkLoad load = new WrkLoad(process, output, script);
       // wrk prints this line once its threads run; from then on it counts every request.
       NspawnContainer.awaitTrue("wrk to start loading " + url, Duration.ofSeconds(30),
           () -> load.summary().contains("Running") || !process.isAlive());
@@ -110,6 +135,9 @@ public final class WrkLoad implements AutoCloseable {
     try {
       process.waitFor(30, TimeUnit.SECONDS);
       Files.deleteIfExists(output);
+      if (script != null) {
+        Files.deleteIfExists(script);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException ignored) {

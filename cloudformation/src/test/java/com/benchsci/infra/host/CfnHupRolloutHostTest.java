@@ -171,8 +171,8 @@ class CfnHupRolloutHostTest {
     NspawnContainer.awaitTrue("cfn-hup to run " + HOOK + " within its interval after the deploy",
         INTERVAL.plus(CHECK_SLACK), () -> cfnHupLog().substring(logBefore).contains(ran));
     WrkLoad.Counts[] counts;
-    try (WrkLoad keepAlive = WrkLoad.start(host, "http://127.0.0.1/", 16);
-        WrkLoad close = WrkLoad.start(host, "http://127.0.0.1/", 4, "Connection: close")) {
+    try (WrkLoad keepAlive = WrkLoad.steady(host, "http://127.0.0.1/", 16);
+        WrkLoad close = WrkLoad.steady(host, "http://127.0.0.1/", 4, "Connection: close")) {
       assertThat(activeSlots()).as("the load must start before hello-rollout starts the new slot")
           .containsExactly(servingBefore);
       NspawnContainer.awaitTrue("the hook's rollout to serve the new jar from one slot", Duration.ofMinutes(3),
@@ -278,8 +278,8 @@ class CfnHupRolloutHostTest {
     WrkLoad.Counts[] counts;
     List<String> said;
     X509Certificate renewed;
-    try (WrkLoad keepAlive = WrkLoad.start(host, "https://" + address + "/", 16);
-        WrkLoad close = WrkLoad.start(host, "https://" + address + "/", 4, "Connection: close")) {
+    try (WrkLoad keepAlive = WrkLoad.steady(host, "https://" + address + "/", 16);
+        WrkLoad close = WrkLoad.steady(host, "https://" + address + "/", 4, "Connection: close")) {
       said = runAcmeClient();
       renewed = certificateFile();
       assertThat(awaitServed(renewed)).as("the renewed certificate, served").isEqualTo(renewed);

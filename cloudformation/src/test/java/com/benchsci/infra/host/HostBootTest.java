@@ -223,8 +223,8 @@ class HostBootTest {
 
   /** Runs {@code action} while wrk loads the host with keep-alive and with {@code Connection: close} requests. */
   private WrkLoad.Counts[] underLoad(Runnable action) {
-    try (WrkLoad keepAlive = WrkLoad.start(host, "http://127.0.0.1/", 16);
-        WrkLoad close = WrkLoad.start(host, "http://127.0.0.1/", 4, "Connection: close")) {
+    try (WrkLoad keepAlive = WrkLoad.steady(host, "http://127.0.0.1/", 16);
+        WrkLoad close = WrkLoad.steady(host, "http://127.0.0.1/", 4, "Connection: close")) {
       long started = System.nanoTime();
       action.run();
       System.out.printf("[host-boot] cfn-init under load: %.1f s%n", seconds(started));

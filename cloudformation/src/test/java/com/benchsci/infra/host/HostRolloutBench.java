@@ -44,8 +44,8 @@ class HostRolloutBench {
       NspawnContainer host = booted.host();
       WrkLoad.Counts keepAlive;
       WrkLoad.Counts close;
-      try (WrkLoad keepAliveLoad = WrkLoad.start(host, "http://127.0.0.1/", KEEP_ALIVE_CONNECTIONS);
-          WrkLoad closeLoad = WrkLoad.start(host, "http://127.0.0.1/", CLOSE_CONNECTIONS, "Connection: close")) {
+      try (WrkLoad keepAliveLoad = WrkLoad.flatOut(host, "http://127.0.0.1/", KEEP_ALIVE_CONNECTIONS);
+          WrkLoad closeLoad = WrkLoad.flatOut(host, "http://127.0.0.1/", CLOSE_CONNECTIONS, "Connection: close")) {
         for (int i = 1; i <= ROLLOUTS; i++) {
           long started = System.nanoTime();
           booted.cfnInit(BootedHost.variantOf(booted.jar(), "bench-" + i)).applyTo(host);
@@ -111,7 +111,7 @@ class HostRolloutBench {
   private static void flood(NspawnContainer host) {
     Cmd.Result normal;
     WrkLoad.Counts flood;
-    try (WrkLoad load = WrkLoad.start(host, "http://127.0.0.1/", FLOOD_CONNECTIONS)) {
+    try (WrkLoad load = WrkLoad.flatOut(host, "http://127.0.0.1/", FLOOD_CONNECTIONS)) {
       normal = host.exec(MEASURE_TIMEOUT, "/bin/sh", "-c", "end=$(( $(date +%s) + " + FLOOD_SECONDS + " ));"
           + " while [ $(date +%s) -lt $end ]; do curl -s -o /dev/null -w '%{http_code} %{time_total}\\n' --max-time 5"
           + " http://127.0.0.1/; sleep 1; done");
