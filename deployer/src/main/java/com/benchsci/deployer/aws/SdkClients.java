@@ -39,7 +39,7 @@ public final class SdkClients implements AwsClients {
    * An endpoint that accepts connections and never answers must fail fast and say so: one attempt may take this
    * long (CloudFormation answers in well under a second)...
    */
-  private static final Duration ATTEMPT_LIMIT = Duration.ofSeconds(5);
+  public static final Duration ATTEMPT_LIMIT = Duration.ofSeconds(5);
 
   /** ...and one call, retries and back-off included, this long, so a hung endpoint fails within 30 s. */
   static final Duration CALL_LIMIT = Duration.ofSeconds(25);
@@ -135,12 +135,22 @@ public final class SdkClients implements AwsClients {
     return client;
   }
 
+  /**
+   * On AWS a slow attempt is sent again to another host, and the ClientToken of a change set makes that the same
+   * request. An emulator is one local process, so sending again reaches nothing healthier, and moto keeps no
+   * ClientToken: a CreateChangeSet sent again makes a second change set on a second stack of the same name
+   * (docs/aws-contract.md). There one attempt may take the whole call; a hung emulator still fails at the call limit.
+   */
+  private Duration attemptLimit() {
+    return target.isEmulator() ? CALL_LIMIT : ATTEMPT_LIMIT;
+  }
+
   /** Every client the same way: this region and credentials, the retry and time limits, the emulator if any. */
   private <B extends AwsClientBuilder<B, C>, C> B configured(B builder) {
     builder.region(Region.of(target.region())).credentialsProvider(credentials).overrideConfiguration(
         ClientOverrideConfiguration.builder()
             .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
-            .apiCallAttemptTimeout(ATTEMPT_LIMIT)
+            .apiCallAttemptTimeout(attemptLimit())
             .apiCallTimeout(CALL_LIMIT)
             .build());
     if (target.isEmulator()) {

@@ -2,6 +2,7 @@ package com.benchsci.deployer.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.deployer.aws.SdkClients;
 import com.benchsci.deployer.check.GuardCheck;
 import com.benchsci.deployer.core.DeployException;
 import com.benchsci.deployer.core.DeploySettings;
@@ -280,6 +281,20 @@ class DeploymentMotoTest {
     assertThat(run.error()).isNull();
     assertThat(proxy.faultsServed()).isEqualTo(4);
     assertThat(run.output()).contains("Stack hello-host is CREATE_COMPLETE");
+  }
+
+  @Test
+  void aChangeSetAnsweredAfterTheAttemptLimitIsCreatedOnce() throws IOException {
+    // A moto starved of CPU (a loaded build) does the first CreateChangeSet and answers after one attempt's limit.
+    // moto keeps no ClientToken, so a second attempt would make a second change set of the same name on a second
+    // stack (docs/aws-contract.md), which the run then takes for another run's.
+    proxy.answerNextLate("CreateChangeSet", SdkClients.ATTEMPT_LIMIT.plusSeconds(1));
+    Run run = deploy(templates("stack.yaml"), true, List.of());
+    assertThat(run.error()).isNull();
+    assertThat(run.output()).contains("Stack hello-host is CREATE_COMPLETE");
+    List<String> calls = proxy.requests("CreateChangeSet").stream()
+        .map(body -> parameter(body, "StackName") + " " + parameter(body, "ClientToken")).toList();
+    assertThat(calls).as("CreateChangeSet calls, by stack and ClientToken").doesNotHaveDuplicates();
   }
 
   @Test
@@ -761,6 +776,11 @@ class DeploymentMotoTest {
     try (Ec2Client ec2 = ec2()) {
       return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0).imageId();
     }
+  }
+
+  /** One parameter of a query-protocol request body as the SDK sent it (form-encoded). */
+  private static String parameter(String body, String name) {
+    return body.replaceAll(".*(?:^|&)" + name + "=([^&]*).*", "$1");
   }
 
   private Run deploy(Path templates, boolean execute, List<TemplateCheck> checks) throws IOException {

@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
 
 /**
  * An HTTP proxy between the deployer and a real moto server that can misbehave on purpose: answer the next
- * CloudFormation calls with throttling or 503 errors, rewrite DescribeStacks answers, or hold calls of one action
- * unanswered (a slow endpoint, to catch a deployer mid-wait). Everything else is forwarded unchanged, so moto still
- * does the work.
+ * CloudFormation calls with throttling or 503 errors, rewrite DescribeStacks answers, hold calls of one action
+ * unanswered (a slow endpoint, to catch a deployer mid-wait), or answer the next call of one action late, after moto
+ * did it (a moto starved of CPU). Everything else is forwarded unchanged, so moto still does the work.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -68,6 +68,8 @@ public final class FaultProxy implements AutoCloseable {
   private volatile String holdAfter;
   private volatile boolean holding;
   private volatile CountDownLatch release = new CountDownLatch(0);
+  private volatile String lateAction;
+  private volatile Duration lateBy = Duration.ZERO;
 
   public FaultProxy(URI target) throws IOException {
     this.target = target;
@@ -90,6 +92,7 @@ public final class FaultProxy implements AutoCloseable {
   public synchronized void reset() {
     faults.clear();
     describeStacksRewrite = UnaryOperator.identity();
+    lateAction = null;
     requests.set(0);
     faultsServed.set(0);
     holdAction = null;
@@ -137,6 +140,15 @@ public final class FaultProxy implements AutoCloseable {
     faults.addAll(next);
   }
 
+  /**
+   * The next call of {@code action} reaches moto, which does it, and its answer comes {@code by} later: what a client
+   * meets when the endpoint is busy for longer than one attempt may take.
+   */
+  public void answerNextLate(String action, Duration by) {
+    lateBy = by;
+    lateAction = action;
+  }
+
   /** Applies {@code rewrite} to the body of every DescribeStacks answer until a DeleteStack call passes. */
   public void rewriteDescribeStacksUntilDelete(UnaryOperator<String> rewrite) {
     describeStacksRewrite = rewrite;
@@ -161,6 +173,14 @@ public final class FaultProxy implements AutoCloseable {
 
   public int faultsServed() {
     return faultsServed.get();
+  }
+
+  private synchronized boolean takeLate(String body) {
+    if (lateAction == null || !body.contains("Action=" + lateAction + "&")) {
+      return false;
+    }
+    lateAction = null;
+    return true;
   }
 
   private synchronized Fault nextFault() {
@@ -210,6 +230,14 @@ public final class FaultProxy implements AutoCloseable {
       throw new IOException(e);
     }
     byte[] answer = response.body();
+    if (cloudFormation && takeLate(text)) {
+      try {
+        Thread.sleep(lateBy.toMillis()); // the fault itself: an answer that comes this much later
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
     if (hold != null && text.contains("Action=" + holdAfter + "&")) {
       holding = true;
     }
