@@ -3,6 +3,7 @@ package com.benchsci.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.benchsci.acme.AcmeMain;
+import com.benchsci.deployer.testing.StartsFirst;
 import com.benchsci.hostharness.Pebble;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the CA's renewal information says so while HTTPS load runs with no failed request, and when the CA is gone it says
  * so once, backs off, keeps the certificate it has, and serves a self-signed one once that lapses.
  */
+@StartsFirst
 @Tag("emulator")
 class AcmePebbleTest {
   // Certificates that no run here sees lapse, however busy the machine: what a test says of one that is still valid

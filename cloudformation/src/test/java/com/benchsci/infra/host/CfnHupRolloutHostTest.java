@@ -2,6 +2,7 @@ package com.benchsci.infra.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.deployer.testing.StartsFirst;
 import com.benchsci.hostharness.BootedHost;
 import com.benchsci.hostharness.Chromium;
 import com.benchsci.hostharness.Cmd;
@@ -82,6 +83,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>It runs beside the other test classes (every class does: docs/testing.md): most of its time is cfn-hup's
  * one-minute wait, which nothing else here needs.
  */
+@StartsFirst
 @Tag("host")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

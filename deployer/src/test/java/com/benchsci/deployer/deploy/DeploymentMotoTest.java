@@ -30,6 +30,7 @@ import com.benchsci.deployer.template.TemplateChecks;
 import com.benchsci.deployer.testing.EmulatorApi;
 import com.benchsci.deployer.testing.FaultProxy;
 import com.benchsci.deployer.testing.MotoPool;
+import com.benchsci.deployer.testing.StartsFirst;
 import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,6 +73,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** The deployer against a real moto server, through a proxy that can inject faults. */
+@StartsFirst
 @Tag("emulator")
 @Execution(ExecutionMode.CONCURRENT)
 class DeploymentMotoTest {
