@@ -5,6 +5,7 @@ import static com.benchsci.infra.ci.CircleCiConfigSchemaTest.continuationConfig;
 import static com.benchsci.infra.ci.CircleCiConfigSchemaTest.setupConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.infra.repo.RepositoryFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -483,11 +484,6 @@ class CircleCiConfigReferencesTest {
   }
 
   private static List<Path> repositoryFiles(java.util.function.Predicate<Path> wanted) {
-    try (Stream<Path> files = Files.walk(REPO)) {
-      return files.filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/.git/"))
-          .filter(Files::isRegularFile).filter(wanted).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + REPO, e);
-    }
+    return RepositoryFiles.under(REPO).stream().filter(wanted).toList();
   }
 }

@@ -2,14 +2,12 @@ package com.benchsci.infra.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.infra.repo.RepositoryFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +20,6 @@ class DocsLinksTest {
 
   private static final Path ROOT = Path.of(System.getProperty("repo.root")).toAbsolutePath().normalize();
   static final int README_MAX_LINES = 200;
-  /** Build output, version control and test fixtures: no documentation of ours. */
-  private static final Set<String> NOT_DOCS = Set.of(".git", "target", "node_modules", "src");
 
   @TempDir Path work;
 
@@ -83,15 +79,8 @@ class DocsLinksTest {
 
   /** Every Markdown file of the repository outside build output, version control and sources. */
   private static List<Path> markdownFiles() {
-    try (Stream<Path> files = Files.walk(ROOT)) {
-      return files
-          .filter(p -> p.getFileName().toString().endsWith(".md") && Files.isRegularFile(p))
-          .filter(p -> StreamSupport.stream(ROOT.relativize(p).spliterator(), false)
-              .noneMatch(part -> NOT_DOCS.contains(part.toString())))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + ROOT, e);
-    }
+    return RepositoryFiles.under(ROOT, Set.of("src")).stream()
+        .filter(p -> p.getFileName().toString().endsWith(".md"))
+        .toList();
   }
 }

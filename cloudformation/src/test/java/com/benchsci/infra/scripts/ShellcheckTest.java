@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.benchsci.hostharness.HostTemplate;
+import com.benchsci.infra.repo.RepositoryFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,8 +34,6 @@ class ShellcheckTest {
   /** Scripts that are not ours to edit, each with the reason. */
   private static final Map<String, String> NOT_OURS = Map.of(
       "mvnw", "the Maven Wrapper's generated script, replaced whole by `mvn wrapper:wrapper`; never edited here");
-  /** Folders of build output and version control, never scripts of ours. */
-  private static final Set<String> NOT_SOURCE = Set.of(".git", "target", "node_modules");
 
   @TempDir Path work;
 
@@ -95,18 +91,11 @@ class ShellcheckTest {
 
   /** The repository's shell scripts, relative to its root, in name order, without those in {@link #NOT_OURS}. */
   private static List<Path> shellScripts() {
-    try (Stream<Path> files = Files.walk(ROOT)) {
-      return files
-          .map(ROOT::relativize)
-          .filter(p -> StreamSupport.stream(p.spliterator(), false)
-              .noneMatch(part -> NOT_SOURCE.contains(part.toString())))
-          .filter(p -> !NOT_OURS.containsKey(p.toString()))
-          .filter(p -> Files.isRegularFile(ROOT.resolve(p)) && isShellScript(ROOT.resolve(p)))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + ROOT, e);
-    }
+    return RepositoryFiles.under(ROOT).stream()
+        .filter(ShellcheckTest::isShellScript)
+        .map(ROOT::relativize)
+        .filter(p -> !NOT_OURS.containsKey(p.toString()))
+        .toList();
   }
 
   private static boolean isShellScript(Path file) {
