@@ -150,7 +150,6 @@ class DeployerProcessTest {
     return m.find() ? m.group(1) : "(none)";
   }
 
-
   private static List<String> pending(CloudFormationClient cfn, String stack) {
     // moto lists every stack's change sets: keep this stack's.
     return cfn.listChangeSets(r -> r.stackName(stack)).summaries().stream()

@@ -19,10 +19,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * An emulator's API as a test looks at it, around the deployer. {@link #connection()} is what a deploy gets: clients
- * configured as the deployer's own (its 5 s limit per attempt, its retries). The test's own calls, setting a scene or
- * looking at the result, get patient clients instead (one attempt, however long a busy machine's moto takes): with the
- * deployer's limits a CreateStack that moto finished after 5 s would be sent again and refused as a stack that exists.
- * Each call gives a new client; the caller closes it.
+ * configured as the deployer's own (against an emulator 25 s a call, throttling and 5xx answers retried). The test's
+ * own calls, setting a scene or looking at the result, get patient clients instead: one attempt, never sent again
+ * (moto keeps no ClientToken, so a call sent again can be done twice), however long a busy machine's moto takes, up
+ * to two minutes. Each call gives a new client; the caller closes it.
  */
 public record EmulatorApi(Target target) {
 
