@@ -83,6 +83,7 @@ class DeploymentMotoTest {
   private static final String ARM64_IMAGE = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
   private static final String BOOTSTRAP = ProductStack.BOOTSTRAP.stackName();
   private static final String APP = ProductStack.APP.stackName();
+  private static final String PROTECT = "UpdateTerminationProtection";
   /** The methods run side by side, each on a moto server of its own from here, behind a proxy of its own. */
   private static MotoPool servers;
   private MotoServer moto;
@@ -338,12 +339,24 @@ class DeploymentMotoTest {
     assertThat(proxy.requests()).isZero();
   }
 
+  /**
+   * A role that may not set termination protection (bootstrap.yaml's DeployRole may set it on the app stack only) is
+   * refused with AccessDenied: each stack it creates is asked, with protection on, and the refusal is a warning.
+   * The proxy answers for moto, which does not implement UpdateTerminationProtection: its HTTP 500 is retried by the
+   * SDK until the 25 s call limit, which would test the SDK's patience rather than the deployer.
+   */
   @Test
-  void terminationProtectionThatTheEndpointLacksIsAWarningNotAFailure() throws IOException {
+  void terminationProtectionTheRoleMayNotSetIsAWarningNotAFailure() throws IOException {
+    proxy.refuse(PROTECT, FaultProxy.Fault.accessDenied(PROTECT));
     Run run = deploy(templates("stack.yaml"), true, List.of(), true);
     assertThat(run.error()).isNull();
     assertThat(run.output()).contains("Stack hello-host is CREATE_COMPLETE",
-        "WARNING: termination protection not enabled on stack hello-host");
+        "WARNING: termination protection not enabled on stack hello-host (the endpoint refused: User: "
+            + "arn:aws:sts::123456789012:assumed-role/fault-proxy/test is not authorized to perform: "
+            + "cloudformation:UpdateTerminationProtection");
+    // None retried by the SDK; the bootstrap stack, still unprotected, is asked again before its second step.
+    assertThat(protectionsAsked()).as("UpdateTerminationProtection calls")
+        .containsExactly(BOOTSTRAP + " true", BOOTSTRAP + " true", APP + " true");
   }
 
   @Test
@@ -526,11 +539,14 @@ class DeploymentMotoTest {
   void anUnprotectedStackIsProtectedOnTheNextDeployWhateverItsHistory() throws IOException {
     Path templates = templates("stack.yaml");
     assertThat(deploy(templates, true, List.of()).error()).isNull();
+    // moto reports every stack unprotected and does not implement UpdateTerminationProtection (the proxy refuses it,
+    // as above): the attempt shows, and the refusal stops nothing.
+    proxy.refuse(PROTECT, FaultProxy.Fault.accessDenied(PROTECT));
     Run run = deploy(templates, true, List.of(), true);
     assertThat(run.error()).isNull();
-    // moto reports every stack unprotected and does not implement UpdateTerminationProtection: the attempt shows.
     assertThat(run.output()).contains("Stack hello-host has no termination protection: enabling it.",
         "WARNING: termination protection not enabled on stack hello-host", "No changes to stack hello-host.");
+    assertThat(protectionsAsked()).as("UpdateTerminationProtection calls").endsWith(APP + " true");
   }
 
   @Test
@@ -781,6 +797,12 @@ class DeploymentMotoTest {
   }
 
   /** One parameter of a query-protocol request body as the SDK sent it (form-encoded). */
+  /** Each UpdateTerminationProtection call that reached the proxy: the stack's name and the value asked for. */
+  private List<String> protectionsAsked() {
+    return proxy.requests(PROTECT).stream()
+        .map(body -> parameter(body, "StackName") + " " + parameter(body, "EnableTerminationProtection")).toList();
+  }
+
   private static String parameter(String body, String name) {
     return body.replaceAll(".*(?:^|&)" + name + "=([^&]*).*", "$1");
   }

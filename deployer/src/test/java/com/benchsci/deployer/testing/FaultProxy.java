@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -46,6 +47,17 @@ public final class FaultProxy implements AutoCloseable {
     public static Fault unavailable() {
       return new Fault(503, "Service Unavailable");
     }
+
+    /**
+     * What AWS answers a role whose policy does not allow {@code action} on the stack: 403 AccessDenied, a client
+     * error the SDK does not retry.
+     */
+    public static Fault accessDenied(String action) {
+      return new Fault(403, "<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error>"
+          + "<Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::123456789012:assumed-role/"
+          + "fault-proxy/test is not authorized to perform: cloudformation:" + action + "</Message></Error>"
+          + "<RequestId>fault-proxy</RequestId></ErrorResponse>");
+    }
   }
 
   private static final Set<String> NOT_FORWARDED =
@@ -70,6 +82,7 @@ public final class FaultProxy implements AutoCloseable {
   private volatile CountDownLatch release = new CountDownLatch(0);
   private volatile String lateAction;
   private volatile Duration lateBy = Duration.ZERO;
+  private final Map<String, Fault> refusals = new ConcurrentHashMap<>();
 
   public FaultProxy(URI target) throws IOException {
     this.target = target;
@@ -93,6 +106,7 @@ public final class FaultProxy implements AutoCloseable {
     faults.clear();
     describeStacksRewrite = UnaryOperator.identity();
     lateAction = null;
+    refusals.clear();
     requests.set(0);
     faultsServed.set(0);
     holdAction = null;
@@ -147,6 +161,11 @@ public final class FaultProxy implements AutoCloseable {
   public void answerNextLate(String action, Duration by) {
     lateBy = by;
     lateAction = action;
+  }
+
+  /** Every later call of CloudFormation's {@code action} gets {@code fault} instead of moto's answer. */
+  public void refuse(String action, Fault fault) {
+    refusals.put(action, fault);
   }
 
   /** Applies {@code rewrite} to the body of every DescribeStacks answer until a DeleteStack call passes. */
@@ -205,10 +224,12 @@ public final class FaultProxy implements AutoCloseable {
       }
     }
     Matcher action = ACTION.matcher(text);
+    Fault refusal = null;
     if (cloudFormation && action.find()) {
       cloudFormationRequests.add(new Request(action.group(1), text));
+      refusal = refusals.get(action.group(1));
     }
-    Fault fault = cloudFormation ? nextFault() : null;
+    Fault fault = cloudFormation ? (refusal != null ? refusal : nextFault()) : null;
     if (fault != null) {
       faultsServed.incrementAndGet();
       respond(exchange, fault.status(), Map.of("Content-Type", List.of("text/xml")),
