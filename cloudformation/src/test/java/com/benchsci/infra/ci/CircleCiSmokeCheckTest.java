@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.benchsci.deployer.emulator.MotoServer;
-import com.benchsci.deployer.testing.Tools;
+import com.benchsci.deployer.testing.MotoPool;
 import com.benchsci.infra.ci.CircleCiReviewCommentTest.Result;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -46,7 +46,7 @@ class CircleCiSmokeCheckTest {
   static void startMoto() {
     assumeTrue(awsCliAvailable(), "SKIPPED LOUDLY: no `aws` CLI on PATH, so smoke-check.sh cannot be run here"
         + " (the CircleCI test job installs it and requires this test to run)");
-    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-smoke-check.log"));
+    moto = MotoPool.shared().take();
     cloudFormation = CloudFormationClient.builder()
         .endpointOverride(moto.endpoint())
         .region(Region.US_EAST_1)
@@ -58,7 +58,7 @@ class CircleCiSmokeCheckTest {
   static void stopMoto() {
     if (moto != null) {
       cloudFormation.close();
-      moto.close();
+      MotoPool.shared().give(moto);
     }
   }
 

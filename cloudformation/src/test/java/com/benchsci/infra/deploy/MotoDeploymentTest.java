@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.benchsci.deployer.deploy.HostImages;
 import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.template.Template;
-import com.benchsci.deployer.testing.Tools;
+import com.benchsci.deployer.testing.MotoPool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ class MotoDeploymentTest {
 
   @BeforeAll
   static void deployBothStacks() throws IOException {
-    moto = MotoServer.start(Tools.cache(), TEMPLATES.resolve("target/moto-deployment-test.log"));
+    moto = MotoPool.shared().take();
     var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
     cloudFormation = CloudFormationClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
         .credentialsProvider(credentials).build();
@@ -84,7 +84,7 @@ class MotoDeploymentTest {
   @AfterAll
   static void stopMoto() {
     if (moto != null) {
-      moto.close();
+      MotoPool.shared().give(moto);
     }
   }
 

@@ -8,9 +8,9 @@ import com.benchsci.deployer.core.ProductStack;
 import com.benchsci.deployer.core.Target;
 import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.testing.FaultProxy;
+import com.benchsci.deployer.testing.MotoPool;
 import com.benchsci.deployer.testing.Processes;
 import com.benchsci.deployer.testing.TestJvm;
-import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -45,14 +45,14 @@ class DeployerProcessTest {
 
   @BeforeAll
   static void startMoto() throws IOException {
-    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-process-test.log"));
+    moto = MotoPool.shared().take();
     proxy = new FaultProxy(moto.endpoint());
   }
 
   @AfterAll
   static void stopMoto() {
     proxy.close();
-    moto.close();
+    MotoPool.shared().give(moto);
   }
 
   @BeforeEach

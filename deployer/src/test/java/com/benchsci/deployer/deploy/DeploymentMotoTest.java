@@ -56,9 +56,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -84,8 +82,7 @@ class DeploymentMotoTest {
   private static final String BOOTSTRAP = ProductStack.BOOTSTRAP.stackName();
   private static final String APP = ProductStack.APP.stackName();
   private static final String PROTECT = "UpdateTerminationProtection";
-  /** The methods run side by side, each on a moto server of its own from here, behind a proxy of its own. */
-  private static MotoPool servers;
+  /** The methods run side by side, each on a moto server of its own from the JVM's pool, behind a proxy of its own. */
   private MotoServer moto;
   private FaultProxy proxy;
   private EmulatorApi direct;
@@ -96,19 +93,9 @@ class DeploymentMotoTest {
   /** The policy rules the deployer checks with and publishes for the Guard Hook: the repository's own. */
   private Path rules = Path.of(System.getProperty("repo.root"), "guard-rules");
 
-  @BeforeAll
-  static void motoServers() {
-    servers = new MotoPool("deployment-test");
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    servers.close();
-  }
-
   @BeforeEach
   void emptyAccount() throws IOException {
-    moto = servers.take();
+    moto = MotoPool.shared().take();
     proxy = new FaultProxy(moto.endpoint());
     direct = EmulatorApi.at(moto.endpoint());
   }
@@ -116,7 +103,7 @@ class DeploymentMotoTest {
   @AfterEach
   void giveBack() {
     proxy.close();
-    servers.give(moto);
+    MotoPool.shared().give(moto);
   }
 
   record Run(String output, DeployException error, DeployOutcome outcome) {

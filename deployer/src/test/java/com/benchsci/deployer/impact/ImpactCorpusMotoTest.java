@@ -7,8 +7,7 @@ import com.benchsci.deployer.impact.Impact.Reachability;
 import com.benchsci.deployer.impact.Impact.Replaced;
 import com.benchsci.deployer.impact.Impact.Row;
 import com.benchsci.deployer.testing.EmulatorApi;
-import com.benchsci.deployer.testing.Tools;
-import java.nio.file.Path;
+import com.benchsci.deployer.testing.MotoPool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,7 +55,7 @@ class ImpactCorpusMotoTest {
 
   @BeforeAll
   static void startMoto() {
-    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-impact-corpus.log"));
+    moto = MotoPool.shared().take();
     EmulatorApi aws = EmulatorApi.at(moto.endpoint());
     cfn = aws.cloudFormation();
     appParameters = Stacks.appParameters();
@@ -70,7 +69,7 @@ class ImpactCorpusMotoTest {
   @AfterAll
   static void stopMoto() {
     cfn.close();
-    moto.close();
+    MotoPool.shared().give(moto);
   }
 
   @Test

@@ -18,6 +18,7 @@ import com.benchsci.deployer.report.ImpactText;
 import com.benchsci.deployer.report.ReviewMarkdown;
 import com.benchsci.deployer.template.TemplateChecks;
 import com.benchsci.deployer.testing.EmulatorApi;
+import com.benchsci.deployer.testing.MotoPool;
 import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,13 +58,13 @@ class LiveStateMotoTest {
 
   @BeforeAll
   static void startMoto() {
-    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-live-state-test.log"));
+    moto = MotoPool.shared().take();
     aws = EmulatorApi.at(moto.endpoint());
   }
 
   @AfterAll
   static void stopMoto() {
-    moto.close();
+    MotoPool.shared().give(moto);
   }
 
   @BeforeEach

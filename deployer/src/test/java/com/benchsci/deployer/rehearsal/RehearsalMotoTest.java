@@ -10,7 +10,7 @@ import com.benchsci.deployer.core.DeployException;
 import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.template.ParameterFile;
 import com.benchsci.deployer.template.Template;
-import com.benchsci.deployer.testing.Tools;
+import com.benchsci.deployer.testing.MotoPool;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -57,12 +57,12 @@ class RehearsalMotoTest {
 
   @BeforeAll
   static void startMoto() {
-    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-rehearsal-test.log"));
+    moto = MotoPool.shared().take();
   }
 
   @AfterAll
   static void stopMoto() {
-    moto.close();
+    MotoPool.shared().give(moto);
   }
 
   @Test

@@ -6,13 +6,12 @@ import com.benchsci.deployer.cli.Cli;
 import com.benchsci.deployer.cli.ExitCode;
 import com.benchsci.deployer.emulator.MotoServer;
 import com.benchsci.deployer.testing.FaultProxy;
+import com.benchsci.deployer.testing.MotoPool;
 import com.benchsci.deployer.testing.Processes;
 import com.benchsci.deployer.testing.TestJvm;
-import com.benchsci.deployer.testing.Tools;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,14 +36,14 @@ class RehearsalProcessTest {
 
   @BeforeAll
   static void startMoto() throws IOException {
-    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-rehearsal-process-test.log"));
+    moto = MotoPool.shared().take();
     proxy = new FaultProxy(moto.endpoint());
   }
 
   @AfterAll
   static void stopMoto() {
     proxy.close();
-    moto.close();
+    MotoPool.shared().give(moto);
   }
 
   @BeforeEach

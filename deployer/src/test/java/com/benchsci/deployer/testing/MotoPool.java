@@ -3,29 +3,30 @@ package com.benchsci.deployer.testing;
 import com.benchsci.deployer.emulator.MotoServer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 
 /**
- * The moto servers of one test class whose methods run side by side ({@code @Execution(CONCURRENT)}): a method takes
- * a server for itself, empty, and gives it back when it ends, so no two methods ever share an account. A server is
- * started only when none is free, so a class starts as many as its methods ran at once, not one per method. Made in
- * {@code @BeforeAll}, closed in {@code @AfterAll}: the servers are the class's own (docs/testing.md).
+ * The moto servers of one test JVM, lent out empty: a test class (or, in a class whose methods run side by side, a
+ * method) takes a server for itself and gives it back when it ends, so no two users ever share an account while one
+ * holds it, and a server outlives its users. A server is started only when none is free, so a JVM starts as many as
+ * were in use at once, not one per class: each fresh moto spends about 1.5 s of CPU importing its services on the
+ * first calls, a reset one none (docs/testing.md). The servers stop with the JVM ({@link MotoServer}'s shutdown hook).
  */
-public final class MotoPool implements AutoCloseable {
+public final class MotoPool {
 
-  private final String name;
+  private static final MotoPool SHARED = new MotoPool();
+
   private final Deque<MotoServer> free = new ArrayDeque<>();
-  private final List<MotoServer> started = new ArrayList<>();
   private int starts;
 
-  /** {@code name}: the servers' logs are target/moto-NAME-N.log. */
-  public MotoPool(String name) {
-    this.name = name;
+  private MotoPool() {}
+
+  /** The pool of this JVM. */
+  public static MotoPool shared() {
+    return SHARED;
   }
 
-  /** A server nobody else uses until {@link #give} returns it, with no resource in it. */
+  /** A server nobody else uses until {@link #give} returns it, with no resource in it; its log is target/moto-N.log. */
   public MotoServer take() {
     MotoServer moto;
     int number;
@@ -37,20 +38,12 @@ public final class MotoPool implements AutoCloseable {
       moto.reset();
       return moto;
     }
-    // Started outside the lock: methods that begin together start their servers together.
-    moto = MotoServer.start(Tools.cache(), Path.of("target/moto-" + name + "-" + number + ".log"));
-    synchronized (this) {
-      started.add(moto);
-    }
-    return moto;
+    // Started outside the lock: users that begin together start their servers together.
+    return MotoServer.start(Tools.cache(), Path.of("target/moto-" + number + ".log"));
   }
 
+  /** Returns a server taken here; its user must have stopped every client and process that calls it. */
   public synchronized void give(MotoServer moto) {
     free.push(moto);
-  }
-
-  @Override
-  public synchronized void close() {
-    started.forEach(MotoServer::close);
   }
 }

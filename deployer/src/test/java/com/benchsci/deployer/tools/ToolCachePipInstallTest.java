@@ -37,15 +37,14 @@ class ToolCachePipInstallTest {
     int closed = closedPort();
 
     Run first = install(closed);
-    Run second = install(closed);
 
     assertThat(first.exitCode()).as(first.log()).isEqualTo(1);
-    assertThat(second.result()).as("the next run").startsWith("FAILED: cannot install moto[server]==");
-    assertThat(second.exitCode()).isEqualTo(1);
     assertThat(first.result())
         .startsWith("FAILED: cannot install moto[server]==" + NOT_ON_THIS_MACHINE + " into " + venv + ": ")
         .endsWith("; nothing was left behind: the next run installs it again");
-    assertThat(venv.resolve("bin/python")).as("the half-made environment").doesNotExist();
+    // Nothing left, so the next run starts from scratch; what it does with a half-made environment that an
+    // interrupted install left behind, the next test shows.
+    assertThat(venv).as("the half-made environment").doesNotExist();
   }
 
   @Test
