@@ -32,23 +32,7 @@ class ToolCachePipInstallTest {
   Path cache;
 
   @Test
-  void anInstallThatFailedHalfwayIsNotTakenForAnInstalledTool() throws Exception {
-    Path venv = cache.resolve("moto-" + NOT_ON_THIS_MACHINE);
-    int closed = closedPort();
-
-    Run first = install(closed);
-
-    assertThat(first.exitCode()).as(first.log()).isEqualTo(1);
-    assertThat(first.result())
-        .startsWith("FAILED: cannot install moto[server]==" + NOT_ON_THIS_MACHINE + " into " + venv + ": ")
-        .endsWith("; nothing was left behind: the next run installs it again");
-    // Nothing left, so the next run starts from scratch; what it does with a half-made environment that an
-    // interrupted install left behind, the next test shows.
-    assertThat(venv).as("the half-made environment").doesNotExist();
-  }
-
-  @Test
-  void anEnvironmentWithoutTheMarkOfAFinishedInstallIsMadeAgain() throws Exception {
+  void anInstallThatFailedHalfwayIsNotTakenForAnInstalledToolAndAFailedOneLeavesNothing() throws Exception {
     // What an install killed between `python3 -m venv` and the end of `pip install` leaves: an environment with
     // bin/python and without the mark of a finished install (pip itself is not needed for that, and costs seconds).
     Path venv = cache.resolve("moto-" + NOT_ON_THIS_MACHINE);
@@ -57,8 +41,14 @@ class ToolCachePipInstallTest {
     assertThat(venv.resolve("bin/python")).exists();
 
     Run run = install(closedPort());
-    assertThat(run.result()).as("not taken for moto").startsWith("FAILED: cannot install moto[server]==");
-    assertThat(run.log()).contains("Removing the unfinished install " + venv);
+
+    assertThat(run.log()).as("the half-made environment, not taken for moto")
+        .contains("Removing the unfinished install " + venv);
+    assertThat(run.exitCode()).as(run.log()).isEqualTo(1);
+    assertThat(run.result())
+        .startsWith("FAILED: cannot install moto[server]==" + NOT_ON_THIS_MACHINE + " into " + venv + ": ")
+        .endsWith("; nothing was left behind: the next run installs it again");
+    assertThat(venv).as("what the failed install made").doesNotExist();
   }
 
   /** {@code result}: the JVM's last line (what it got from the cache); {@code log}: everything it printed. */
