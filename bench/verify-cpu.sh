@@ -66,7 +66,8 @@ def kind(command):
     """What a process was, from its command line."""
     module = re.search(re.escape(clone) + r"/(\S+?)/target/", command)
     if "surefirebooter" in command:
-        return "test JVMs of " + module.group(1)
+        # Another build's test JVM on the same machine is not this build's, but its CPU is counted all the same.
+        return "test JVMs of " + (module.group(1) if module else "a build elsewhere on this machine")
     if "moto.server" in command:
         return "moto servers"
     if "cfn-lint" in command or "cfnlint" in command:
