@@ -18,21 +18,8 @@ final class JavaCommand {
     return of(List.of(), main, args);
   }
 
-  /**
-   * The same, with {@code jvmFlags} added to the host's; a {@link Main} process maps the app's class archive
-   * ({@link ClassArchive}), made by the first such command of the JVM.
-   */
+  /** The same, with {@code jvmFlags} added to the host's. */
   static List<String> of(List<String> jvmFlags, Class<?> main, String... args) {
-    List<String> flags = new java.util.ArrayList<>();
-    if (main == Main.class) {
-      flags.addAll(ClassArchive.flags(appClassPath()));
-    }
-    flags.addAll(jvmFlags);
-    return withoutArchive(flags, main, args);
-  }
-
-  /** The command line with exactly the host's flags and {@code jvmFlags}: no class archive is added. */
-  static List<String> withoutArchive(List<String> jvmFlags, Class<?> main, String... args) {
     List<String> command = new java.util.ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m"));
