@@ -11,7 +11,7 @@ BENCH=impact-corpus
 source bench/lib.sh
 
 for run in $(seq "$RUNS"); do
-  ./mvnw -q -B -pl deployer -am test -Dtest=ImpactCorpusMotoTest -Dsurefire.failIfNoSpecifiedTests=false \
+  ./mvnw -q -B -pl tiers/deployer -am verify -Dtest=ImpactCorpusMotoTest -Dsurefire.failIfNoSpecifiedTests=false \
     >"$WORK/run.log" 2>&1 || { tail -20 "$WORK/run.log" >&2; die "run $run failed (the test's output is above)"; }
   echo "run $run: $(grep -h 'Impact corpus:' "$WORK/run.log") (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 done

@@ -4,7 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.importer.ImportOption;
+import com.benchsci.deployer.testing.MainCodeOnly;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -14,7 +14,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * two-stack orchestration, the adapters, the library's entry ({@code api}), and the entry points that parse input.
  * Main code only: tests may reach across.
  */
-@AnalyzeClasses(packages = "com.benchsci.deployer", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "com.benchsci.deployer", importOptions = MainCodeOnly.class)
 class LayersTest {
 
   private static final String[] ENTRY_POINTS = {"com.benchsci.deployer.cli..", "com.benchsci.deployer.launch.."};

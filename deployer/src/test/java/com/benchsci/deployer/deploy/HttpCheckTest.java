@@ -15,14 +15,17 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The post-deploy check against a real local HTTP server that is not ready at first. Each method has a server of its
- * own, so the two waits (the check's backoff, its time limit) run side by side.
+ * own, so the two waits (the check's backoff, its time limit) run side by side. Seconds of real waiting make it an
+ * emulator-tier class (docs/testing.md).
  */
+@Tag("emulator")
 @Execution(ExecutionMode.CONCURRENT)
 class HttpCheckTest {
 

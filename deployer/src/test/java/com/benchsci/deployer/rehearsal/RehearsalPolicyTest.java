@@ -3,10 +3,10 @@ package com.benchsci.deployer.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.benchsci.deployer.template.Template;
+import com.benchsci.deployer.testing.MainCodeOnly;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -84,7 +84,7 @@ class RehearsalPolicyTest {
 
   /** Each SDK call in the deployer's main classes (the emulator package aside) as the IAM action that allows it. */
   static Set<String> calledByTheCode() {
-    JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+    JavaClasses classes = new ClassFileImporter().withImportOption(new MainCodeOnly())
         .importPackages("com.benchsci.deployer");
     Set<String> actions = new TreeSet<>();
     classes.stream().filter(c -> !c.getPackageName().startsWith("com.benchsci.deployer.emulator"))
