@@ -58,15 +58,17 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the wait is real), runs its hook (cfn-init again), and the new jar serves with no failed request under wrk load. Then
  * cfn-hup must still be the same running daemon, never restarted.
  *
- * <p>Then the same host's trusted HTTPS (issue 21, docs/https.md): the stack's {@code AcmeDirectory} names its ACME
+ * <p>And the same host's trusted HTTPS (issue 21, docs/https.md): the stack's {@code AcmeDirectory} names its ACME
  * CA, Pebble, on the test network ({@link com.benchsci.hostharness.HostCa}), which validates http-01 on port 80 of the
  * host's own address. A run of hello-acme.service (its timer's first, or the test's) gets a certificate for that
  * address, which the host serves to a client trusting only the CA's root; when the CA's renewal information says so,
  * the next run renews it while wrk loads HTTPS, and the same JVM serves the new certificate with no failed request;
  * with the CA gone, a run says so in one line naming the next attempt, and HTTPS keeps serving; Chromium, trusting
  * the CA's root and nothing else (no flag about certificates), shows the greeting (target/host-page-https.png). They
- * come after the rollout: right after boot, their HTTPS load and Chromium fell on HostBootTest's rollout beside this
- * class, whose wrk then counted 16 answers later than its 2 s timeout.
+ * come before the rollout, inside the minute that the rollout waits for cfn-hup's next check anyway (the deploy of
+ * the new jar and cfn-hup's check decide when it starts, not these): the class took about 10 s less. Their HTTPS load
+ * is paced ({@link WrkLoad#steady}), so it does not starve HostBootTest's rollout beside this class: flat out it once
+ * made that rollout's wrk count 16 answers later than its 2 s timeout.
  *
  * <p>What cfn-hup does is AWS's documented behaviour (cfn-hup reference,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/cfn-hup.html, and aws-cfn-bootstrap's source):
@@ -152,8 +154,127 @@ class CfnHupRolloutHostTest {
         .containsExactly(STATE_DIRECTORY);
   }
 
+  // ---- trusted HTTPS: the host's certificate from its ACME CA (Pebble on the test network, docs/https.md) ----
+
   @Test
   @Order(2)
+  void theHostGetsACertificateForItsAddressFromTheCaAndServesIt() {
+    // The timer cfn-init started runs the client a minute or two after boot, then ten minutes after each run. From here
+    // the test starts the runs itself, so that what each run says and does is the test's: a run that fetched the CA's
+    // renewal information before the test set it would keep it for the CA's Retry-After (Pebble: six hours).
+    Cmd.Result stop = host.exec(CHECK_TIMEOUT, "systemctl", "stop", ACME_TIMER);
+    assertThat(stop.ok()).as(stop.describe()).isTrue();
+    NspawnContainer.awaitTrue("a run of " + ACME_SERVICE + " that is going to end", Duration.ofMinutes(3),
+        () -> !host.exec(CHECK_TIMEOUT, "systemctl", "is-active", ACME_SERVICE).ok());
+    boolean timerGotIt = !isSelfSigned(certificateFile());
+    if (!timerGotIt) {
+      // The timer's first run has not come yet, or found cfn-init's own run of the client going and left it.
+      runAcmeClient();
+    }
+    System.out.println("[cfn-hup-rollout] the CA's first certificate came from a run of " + (timerGotIt ? "the timer"
+        : "the test"));
+    X509Certificate written = certificateFile();
+    assertThat(acmeJournal()).as("what hello-acme.service said since boot").containsOnlyOnce(
+        "certificate for " + address + " from " + directory + " (profile shortlived) written, valid until "
+            + written.getNotAfter().toInstant());
+    assertThat(awaitServed(written)).as("the certificate served to a client that trusts only the CA's root and checks"
+        + " the address").isEqualTo(written);
+    assertThat(written.getIssuerX500Principal().getName()).as("its issuer").contains("Pebble");
+    assertThat(stat("/etc/hello/tls/key.pem", "/etc/hello/tls/cert.pem", "/var/lib/hello-acme",
+        "/var/lib/hello-acme/account-key.pem", "/var/lib/hello-acme/state.properties"))
+        .as("the files the client wrote, as docs/https.md lists them").containsExactly(
+            "/etc/hello/tls/key.pem 640 hello-acme:hello", "/etc/hello/tls/cert.pem 644 hello-acme:hello",
+            STATE_DIRECTORY, "/var/lib/hello-acme/account-key.pem 600 hello-acme:hello",
+            "/var/lib/hello-acme/state.properties 600 hello-acme:hello");
+    // The challenge answers lived in the unit's RuntimeDirectory=, which systemd removes when the run ends.
+    assertThat(host.exec(CHECK_TIMEOUT, "test", "-e", "/run/hello-acme").ok()).as("/run/hello-acme after the run")
+        .isFalse();
+  }
+
+  @Test
+  @Order(3)
+  void whenTheCaSaysRenewTheCertificateIsRenewedAndSwappedInPlaceUnderLoadWithNoFailedRequest() {
+    X509Certificate first = served();
+    String slot = servingSlot();
+    String pid = mainPid(slot);
+    // The CA's renewal information says "renew now" (RFC 9773), as Let's Encrypt's does for a certificate it must
+    // revoke; no run has fetched it for this certificate yet.
+    deployed.ca().pebble().suggestRenewal(first, Instant.now().minus(Duration.ofHours(2)),
+        Instant.now().minus(Duration.ofHours(1)));
+    WrkLoad.Counts[] counts;
+    List<String> said;
+    X509Certificate renewed;
+    try (WrkLoad keepAlive = WrkLoad.steady(host, "https://" + address + "/", 16);
+        WrkLoad close = WrkLoad.steady(host, "https://" + address + "/", 4, "Connection: close")) {
+      said = runAcmeClient();
+      renewed = certificateFile();
+      assertThat(awaitServed(renewed)).as("the renewed certificate, served").isEqualTo(renewed);
+      counts = new WrkLoad.Counts[] {keepAlive.stop(), close.stop()};
+    }
+    List<String> expected = new ArrayList<>();
+    if (Pebble.cannotFindAsReplaced(first)) {
+      // Pebble's defect, not the client's (see there): the CA refuses the order naming the certificate it renews.
+      expected.add("the CA refused the order as the renewal of the certificate with serial "
+          + first.getSerialNumber().toString(16) + " (" + Pebble.REPLACED_NOT_FOUND + "); ordered without naming the"
+          + " certificate it renews");
+    }
+    expected.add("certificate for " + address + " from " + directory + " (profile shortlived) written, valid until "
+        + renewed.getNotAfter().toInstant());
+    assertThat(said).as("what hello-acme.service said in its run").containsExactlyElementsOf(expected);
+    assertThat(renewed.getSerialNumber()).as("the renewed certificate's serial").isNotEqualTo(first.getSerialNumber());
+    assertThat(List.of(servingSlot(), mainPid(slot))).as("the slot and JVM that serve: the certificate was swapped in"
+        + " place").containsExactly(slot, pid);
+    for (WrkLoad.Counts count : counts) {
+      System.out.printf("[cfn-hup-rollout] during the certificate's renewal: %d failed of %d HTTPS requests%n",
+          count.failed(), count.requests());
+      assertThat(count.requests()).as("HTTPS requests during the renewal:%n%s", count.summary()).isPositive();
+      assertThat(count.failed()).as("failed HTTPS requests during the renewal:%n%s%n%s", count.summary(),
+          acmeDiagnostics()).isZero();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void whenTheCaIsGoneTheClientSaysSoOnceAndHttpsKeepsServingTheCertificate() {
+    X509Certificate renewed = served();
+    deployed.ca().close();
+    Instant stopped = Instant.now();
+    List<String> said = runAcmeClient();
+    assertThat(said).as("what hello-acme.service said in its run").singleElement().asString()
+        .startsWith("the CA at " + directory + " gave no certificate for " + address + ": the CA cannot be reached (")
+        .endsWith(" (failure 1 in a row); serving the certificate valid until " + renewed.getNotAfter().toInstant()
+            + " meanwhile");
+    Matcher next = Pattern.compile("; next attempt after (\\S+) \\(").matcher(said.get(0));
+    assertThat(next.find()).as("the next attempt in %s", said.get(0)).isTrue();
+    assertThat(Instant.parse(next.group(1))).as("the next attempt: the client's first backoff, not a tight loop")
+        .isAfter(stopped.plus(Duration.ofMinutes(9)));
+    assertThat(served()).as("the certificate served once the CA is gone").isEqualTo(renewed);
+    assertThat(httpsGet().body()).as("GET https://%s/ trusting only the CA's root", address).contains(GREETING);
+  }
+
+  @Test
+  @Order(5)
+  void chromiumTrustingOnlyTheCasRootShowsTheGreetingOverHttpsWithoutAnyCertificateFlag() {
+    String url = "https://" + address + "/";
+    Path target = repo.resolve("cloudformation/target");
+    Path screenshot = target.resolve("host-page-https.png");
+    Cmd.Result trusting = Chromium.trusting(target.resolve("chromium-trusting-the-ca"), root).render(url, screenshot);
+    assertThat(trusting.ok() && trusting.out().contains(GREETING)).as("Chromium's rendered DOM of %s, trusting the"
+        + " CA's root:%n%s", url, trusting.describe()).isTrue();
+    assertThat(screenshot).as("Chromium's screenshot of %s", url).isNotEmptyFile();
+    System.out.println("[cfn-hup-rollout] Chromium's screenshot of " + url + ": " + screenshot);
+    // The same browser without the CA's root refuses the page: the trust above is the root's, not a lax browser's.
+    Cmd.Result untrusting = Chromium.trusting(target.resolve("chromium-trusting-nothing"))
+        .render(url, target.resolve("host-page-https-untrusted.png"));
+    assertThat(untrusting.out()).as("Chromium's rendered DOM of %s, trusting no test root", url)
+        .doesNotContain(GREETING);
+    assertThat(untrusting.err()).as("why Chromium did not load %s", url).contains("ERR_CERT_AUTHORITY_INVALID");
+  }
+
+  // ---- a new jar through cfn-hup, after its first interval; cfn-hup itself ----
+
+  @Test
+  @Order(6)
   void aNewJarDeployedToTheStackRollsOutThroughCfnHupWithNoFailedRequest() {
     String before = deployed.cloudFormation().metadata(DeployedHost.STACK, RESOURCE);
     String servingBefore = servingSlot();
@@ -201,7 +322,7 @@ class CfnHupRolloutHostTest {
   }
 
   @Test
-  @Order(3)
+  @Order(7)
   void cfnHupIsTheSameRunningDaemonLongAfterBoot() {
     Map<String, String> unit = unitProperties("cfn-hup.service");
     Duration sinceBoot = Duration.ofNanos(System.nanoTime() - booted);
@@ -216,7 +337,7 @@ class CfnHupRolloutHostTest {
   }
 
   @Test
-  @Order(4)
+  @Order(8)
   void aKilledCfnHupIsCheckingAgainWithinSeconds() {
     String killed = unitProperties("cfn-hup.service").get("MainPID");
     Cmd.Result kill = host.sh(CHECK_TIMEOUT, "kill -9 " + killed);
@@ -228,123 +349,6 @@ class CfnHupRolloutHostTest {
       return !List.of("0", killed).contains(pid)
           && host.exec(CHECK_TIMEOUT, "cat", "/var/run/cfn-hup.pid").out().strip().equals(pid);
     });
-  }
-
-  // ---- trusted HTTPS: the host's certificate from its ACME CA (Pebble on the test network, docs/https.md) ----
-
-  @Test
-  @Order(5)
-  void theHostGetsACertificateForItsAddressFromTheCaAndServesIt() {
-    // The timer cfn-init started runs the client a minute or two after boot, then ten minutes after each run. From here
-    // the test starts the runs itself, so that what each run says and does is the test's: a run that fetched the CA's
-    // renewal information before the test set it would keep it for the CA's Retry-After (Pebble: six hours).
-    Cmd.Result stop = host.exec(CHECK_TIMEOUT, "systemctl", "stop", ACME_TIMER);
-    assertThat(stop.ok()).as(stop.describe()).isTrue();
-    NspawnContainer.awaitTrue("a run of " + ACME_SERVICE + " that is going to end", Duration.ofMinutes(3),
-        () -> !host.exec(CHECK_TIMEOUT, "systemctl", "is-active", ACME_SERVICE).ok());
-    boolean timerGotIt = !isSelfSigned(certificateFile());
-    if (!timerGotIt) {
-      // The timer's first run has not come yet, or found cfn-init's own run of the client going and left it.
-      runAcmeClient();
-    }
-    System.out.println("[cfn-hup-rollout] the CA's first certificate came from a run of " + (timerGotIt ? "the timer"
-        : "the test"));
-    X509Certificate written = certificateFile();
-    assertThat(acmeJournal()).as("what hello-acme.service said since boot").containsOnlyOnce(
-        "certificate for " + address + " from " + directory + " (profile shortlived) written, valid until "
-            + written.getNotAfter().toInstant());
-    assertThat(awaitServed(written)).as("the certificate served to a client that trusts only the CA's root and checks"
-        + " the address").isEqualTo(written);
-    assertThat(written.getIssuerX500Principal().getName()).as("its issuer").contains("Pebble");
-    assertThat(stat("/etc/hello/tls/key.pem", "/etc/hello/tls/cert.pem", "/var/lib/hello-acme",
-        "/var/lib/hello-acme/account-key.pem", "/var/lib/hello-acme/state.properties"))
-        .as("the files the client wrote, as docs/https.md lists them").containsExactly(
-            "/etc/hello/tls/key.pem 640 hello-acme:hello", "/etc/hello/tls/cert.pem 644 hello-acme:hello",
-            STATE_DIRECTORY, "/var/lib/hello-acme/account-key.pem 600 hello-acme:hello",
-            "/var/lib/hello-acme/state.properties 600 hello-acme:hello");
-    // The challenge answers lived in the unit's RuntimeDirectory=, which systemd removes when the run ends.
-    assertThat(host.exec(CHECK_TIMEOUT, "test", "-e", "/run/hello-acme").ok()).as("/run/hello-acme after the run")
-        .isFalse();
-  }
-
-  @Test
-  @Order(6)
-  void whenTheCaSaysRenewTheCertificateIsRenewedAndSwappedInPlaceUnderLoadWithNoFailedRequest() {
-    X509Certificate first = served();
-    String slot = servingSlot();
-    String pid = mainPid(slot);
-    // The CA's renewal information says "renew now" (RFC 9773), as Let's Encrypt's does for a certificate it must
-    // revoke; no run has fetched it for this certificate yet.
-    deployed.ca().pebble().suggestRenewal(first, Instant.now().minus(Duration.ofHours(2)),
-        Instant.now().minus(Duration.ofHours(1)));
-    WrkLoad.Counts[] counts;
-    List<String> said;
-    X509Certificate renewed;
-    try (WrkLoad keepAlive = WrkLoad.steady(host, "https://" + address + "/", 16);
-        WrkLoad close = WrkLoad.steady(host, "https://" + address + "/", 4, "Connection: close")) {
-      said = runAcmeClient();
-      renewed = certificateFile();
-      assertThat(awaitServed(renewed)).as("the renewed certificate, served").isEqualTo(renewed);
-      counts = new WrkLoad.Counts[] {keepAlive.stop(), close.stop()};
-    }
-    List<String> expected = new ArrayList<>();
-    if (Pebble.cannotFindAsReplaced(first)) {
-      // Pebble's defect, not the client's (see there): the CA refuses the order naming the certificate it renews.
-      expected.add("the CA refused the order as the renewal of the certificate with serial "
-          + first.getSerialNumber().toString(16) + " (" + Pebble.REPLACED_NOT_FOUND + "); ordered without naming the"
-          + " certificate it renews");
-    }
-    expected.add("certificate for " + address + " from " + directory + " (profile shortlived) written, valid until "
-        + renewed.getNotAfter().toInstant());
-    assertThat(said).as("what hello-acme.service said in its run").containsExactlyElementsOf(expected);
-    assertThat(renewed.getSerialNumber()).as("the renewed certificate's serial").isNotEqualTo(first.getSerialNumber());
-    assertThat(List.of(servingSlot(), mainPid(slot))).as("the slot and JVM that serve: the certificate was swapped in"
-        + " place").containsExactly(slot, pid);
-    for (WrkLoad.Counts count : counts) {
-      System.out.printf("[cfn-hup-rollout] during the certificate's renewal: %d failed of %d HTTPS requests%n",
-          count.failed(), count.requests());
-      assertThat(count.requests()).as("HTTPS requests during the renewal:%n%s", count.summary()).isPositive();
-      assertThat(count.failed()).as("failed HTTPS requests during the renewal:%n%s%n%s", count.summary(),
-          acmeDiagnostics()).isZero();
-    }
-  }
-
-  @Test
-  @Order(7)
-  void whenTheCaIsGoneTheClientSaysSoOnceAndHttpsKeepsServingTheCertificate() {
-    X509Certificate renewed = served();
-    deployed.ca().close();
-    Instant stopped = Instant.now();
-    List<String> said = runAcmeClient();
-    assertThat(said).as("what hello-acme.service said in its run").singleElement().asString()
-        .startsWith("the CA at " + directory + " gave no certificate for " + address + ": the CA cannot be reached (")
-        .endsWith(" (failure 1 in a row); serving the certificate valid until " + renewed.getNotAfter().toInstant()
-            + " meanwhile");
-    Matcher next = Pattern.compile("; next attempt after (\\S+) \\(").matcher(said.get(0));
-    assertThat(next.find()).as("the next attempt in %s", said.get(0)).isTrue();
-    assertThat(Instant.parse(next.group(1))).as("the next attempt: the client's first backoff, not a tight loop")
-        .isAfter(stopped.plus(Duration.ofMinutes(9)));
-    assertThat(served()).as("the certificate served once the CA is gone").isEqualTo(renewed);
-    assertThat(httpsGet().body()).as("GET https://%s/ trusting only the CA's root", address).contains(GREETING);
-  }
-
-  @Test
-  @Order(8)
-  void chromiumTrustingOnlyTheCasRootShowsTheGreetingOverHttpsWithoutAnyCertificateFlag() {
-    String url = "https://" + address + "/";
-    Path target = repo.resolve("cloudformation/target");
-    Path screenshot = target.resolve("host-page-https.png");
-    Cmd.Result trusting = Chromium.trusting(target.resolve("chromium-trusting-the-ca"), root).render(url, screenshot);
-    assertThat(trusting.ok() && trusting.out().contains(GREETING)).as("Chromium's rendered DOM of %s, trusting the"
-        + " CA's root:%n%s", url, trusting.describe()).isTrue();
-    assertThat(screenshot).as("Chromium's screenshot of %s", url).isNotEmptyFile();
-    System.out.println("[cfn-hup-rollout] Chromium's screenshot of " + url + ": " + screenshot);
-    // The same browser without the CA's root refuses the page: the trust above is the root's, not a lax browser's.
-    Cmd.Result untrusting = Chromium.trusting(target.resolve("chromium-trusting-nothing"))
-        .render(url, target.resolve("host-page-https-untrusted.png"));
-    assertThat(untrusting.out()).as("Chromium's rendered DOM of %s, trusting no test root", url)
-        .doesNotContain(GREETING);
-    assertThat(untrusting.err()).as("why Chromium did not load %s", url).contains("ERR_CERT_AUTHORITY_INVALID");
   }
 
   // ---- the ACME client and what a client of the host sees ----
