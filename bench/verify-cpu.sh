@@ -74,14 +74,15 @@ def kind(command):
         return "cfn-lint (runs and version probes)"
     if "cfn-guard" in command:
         return "cfn-guard"
+    if "plexus-classworlds" in command or "/bin/mvn" in command:
+        # Before the host's JVMs: Maven's own may be /usr/bin/java too.
+        return "Maven (the build and the invoker's builds)"
     if command.startswith("/usr/bin/java"):
         return "the host's JVMs (in their containers)"
     if "/keytool" in command:
         return "keytool"
     if "ensurepip" in command or " -m venv" in command or "pip install" in command or "/pip" in command:
         return "pip and venv"
-    if "plexus-classworlds" in command or "/bin/mvn" in command:
-        return "Maven (the build and the invoker's builds)"
     if "java" in command.split(" ")[0] and module:
         return "JVMs the tests start, " + module.group(1)
     for tool in ("wrk", "chrom", "pebble", "systemd", "shellcheck", "npm", "node"):
