@@ -297,7 +297,12 @@ public final class NspawnContainer implements Shell, AutoCloseable {
     start();
   }
 
-  /** Polls {@code condition} until it holds or {@code timeout} passes; then fails naming {@code what}. */
+  /**
+   * Polls {@code condition} until it holds or {@code timeout} passes; then fails naming {@code what}. A poll is
+   * usually a command run in the container (a process started from this JVM, then nsenter, then the command: a few
+   * milliseconds of CPU each), and the host tests wait this way for minutes in all (cfn-hup's interval, rollouts):
+   * every 250 ms, not faster, on a build bound by CPU; nothing they wait for needs a finer grain.
+   */
   public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
@@ -305,7 +310,7 @@ public final class NspawnContainer implements Shell, AutoCloseable {
         throw new AssertionError("timed out after " + timeout.toSeconds() + "s waiting for " + what);
       }
       try {
-        Thread.sleep(100); // a poll interval, not a synchronisation: the condition decides
+        Thread.sleep(250); // a poll interval, not a synchronisation: the condition decides
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for " + what, e);
