@@ -36,7 +36,7 @@ final class JavaCommand {
   private static String appClassPath() {
     String classPath = System.getProperty("app.classpath");
     if (classPath == null || classPath.contains("${")) {
-      throw new IllegalStateException("app.classpath is not set: run the tests through Maven (vertx-app/pom.xml)");
+      throw new IllegalStateException("app.classpath is not set: run the tests through Maven (tiers/vertx-app/pom.xml)");
     }
     return classPath;
   }
