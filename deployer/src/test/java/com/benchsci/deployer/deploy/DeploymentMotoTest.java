@@ -783,13 +783,13 @@ class DeploymentMotoTest {
     }
   }
 
-  /** One parameter of a query-protocol request body as the SDK sent it (form-encoded). */
   /** Each UpdateTerminationProtection call that reached the proxy: the stack's name and the value asked for. */
   private List<String> protectionsAsked() {
     return proxy.requests(PROTECT).stream()
         .map(body -> parameter(body, "StackName") + " " + parameter(body, "EnableTerminationProtection")).toList();
   }
 
+  /** One parameter of a query-protocol request body as the SDK sent it (form-encoded). */
   private static String parameter(String body, String name) {
     return body.replaceAll(".*(?:^|&)" + name + "=([^&]*).*", "$1");
   }
