@@ -1,7 +1,6 @@
 package com.benchsci.app;
 
 import com.benchsci.hostharness.FreePorts;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
