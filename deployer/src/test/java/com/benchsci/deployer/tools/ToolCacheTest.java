@@ -95,6 +95,20 @@ class ToolCacheTest {
     assertThat(cfnlint.toAbsolutePath().startsWith(Path.of("").toAbsolutePath().getParent())).isFalse();
   }
 
+  /**
+   * cfn-lint and moto start through the interpreter's own files, never through a name looked up on the PATH, where
+   * {@code python3} and {@code cfn-lint} are often a version manager's shims (pyenv's: a shell script and several
+   * more processes, about a quarter of a second of CPU per start).
+   */
+  @Test
+  void thePythonToolsStartThroughTheInterpretersOwnFiles() {
+    for (List<String> command : List.of(tools.cfnLint(), tools.motoServer())) {
+      Path program = Path.of(command.get(0));
+      assertThat(program).as("%s", command).isAbsolute().isExecutable();
+      assertThat(program.toString()).as("%s", command).doesNotContain("/shims/");
+    }
+  }
+
   @Test
   void motoServerRuns() throws Exception {
     List<String> cmd = new ArrayList<>(tools.motoServer());
