@@ -73,12 +73,12 @@ measure() {
 }
 
 echo "$BENCH: commit $commit on $(nproc) cores, tool cache $cache"
-# ToolCache uses a cfn-lint on the PATH and a moto in python3 as they are when they are the pinned versions.
+# ToolCache uses the cfn-lint and the moto installed in the python3 on the PATH when they are the pinned versions.
 pinned() { sed -n "s|.*<$1.version>\(.*\)</$1.version>.*|\1|p" pom.xml; }
-[[ "$(cfn-lint --version 2>/dev/null)" != "cfn-lint $(pinned cfn-lint)" ]] \
-  || echo "$BENCH: cfn-lint $(pinned cfn-lint) is on this machine's PATH: the build uses it and installs none"
-[[ "$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$(pinned moto)" ]] \
-  || echo "$BENCH: moto $(pinned moto) is in this machine's python3: the build uses it and installs none"
+for tool in cfn-lint moto; do
+  [[ "$(python3 -c "import importlib.metadata as m; print(m.version('$tool'))" 2>/dev/null)" != "$(pinned "$tool")" ]] \
+    || echo "$BENCH: $tool $(pinned "$tool") is in this machine's python3: the build uses it and installs none"
+done
 measure cold
 if compgen -G "$cache/rootfs/*" >/dev/null; then
   echo "cold: built the Debian root file system itself ($(du -sh "$cache/rootfs" | cut -f1) in $cache/rootfs)"
