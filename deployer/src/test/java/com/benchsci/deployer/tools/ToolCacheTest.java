@@ -116,6 +116,34 @@ class ToolCacheTest {
     assertThat(output(cmd)).contains("--port");
   }
 
+  /**
+   * The moto server reads templates with libyaml's parser (ToolCache.MOTO_SPEEDUPS): the documents must be exactly
+   * those of PyYAML's pure-Python loader that moto asks for, with moto's own constructors for the short-form
+   * intrinsics registered as moto registers them, for every template of this repository.
+   */
+  @Test
+  void motoReadsThisRepositorysTemplatesAsItsOwnLoaderWould() throws Exception {
+    List<String> command = new ArrayList<>(List.of(tools.motoServer().get(0), "-c", ToolCache.MOTO_SPEEDUPS + """
+        import sys
+        from moto.cloudformation.utils import yaml_tag_constructor
+        assert yaml.Loader is not yaml.loader.Loader, "PyYAML has no libyaml here: moto reads with its own loader"
+        for path in sys.argv[1:]:
+            yaml.add_multi_constructor("", yaml_tag_constructor)
+            text = open(path).read()
+            fast = yaml.load(text, Loader=yaml.Loader)
+            assert fast == yaml.load(text, Loader=yaml.loader.Loader), path
+            assert "Resources" in fast, path
+            print(path)
+        """));
+    List<String> templates;
+    try (var files = Files.list(Path.of(System.getProperty("repo.root"), "cloudformation"))) {
+      templates = files.map(Path::toString).filter(t -> t.endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(templates).anyMatch(t -> t.endsWith("/stack.yaml")).anyMatch(t -> t.endsWith("/bootstrap.yaml"));
+    command.addAll(templates);
+    assertThat(output(command).lines()).containsExactlyElementsOf(templates);
+  }
+
   private static String output(List<String> command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
