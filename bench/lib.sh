@@ -33,6 +33,17 @@ print_failed_reports() {
   shopt -u nullglob
 }
 
+# The CPU seconds a fixed single-threaded loop takes (20 million additions in Python), alone on the machine: how fast
+# this machine's cores run right now. The same build's CPU time moves with it (a shared virtual machine: other tenants
+# slow the cores down), so a bench prints it beside its figures to make runs of different hours comparable.
+core_speed() {
+  python3 -c 'import time
+t = time.process_time()
+x = 0
+for i in range(20_000_000): x += i
+print(f"{time.process_time() - t:.2f} s")'
+}
+
 # The tool cache the build manages, found the way ToolCache.defaultRoot() finds it: $HELLO_HOST_CACHE, else
 # $XDG_CACHE_HOME/hello-host, else ~/.cache/hello-host. Benches keep what they install there too.
 tool_cache() { echo "${HELLO_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello-host}"; }

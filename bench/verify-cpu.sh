@@ -16,7 +16,8 @@ source bench/lib.sh
 commit=$(git rev-parse HEAD)
 dir="$WORK/clone"
 clone_at "$dir" "$commit"
-echo "$BENCH: commit $commit on $(nproc) cores, tool cache $(tool_cache); ./mvnw -B verify in $dir..."
+echo "$BENCH: commit $commit on $(nproc) cores, tool cache $(tool_cache); a fixed Python loop took $(core_speed) of CPU"
+echo "$BENCH: ./mvnw -B verify in $dir..."
 
 # The sampler: for every process it saw (by PID and start time) its command line, its CPU time when the build began
 # (0 for one started later) and at its last sample; written as JSON when $WORK/stop appears.

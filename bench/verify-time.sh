@@ -9,8 +9,10 @@
 # Maven's own repository (~/.m2) is the machine's in both: emptying it would download every dependency again, and a
 # bench must not touch a cache other builds share; so is a pinned cfn-lint or moto that the machine already has (the
 # build uses those as they are, and the bench says so). Prints both wall times, the CPU time (user + system) of each
-# run, the test counts (from the Surefire and Failsafe reports, tiers/ included) and the machine's load average over
-# each run (other builds slow it down; the CPU time much less). Not a test: it prints figures.
+# run, the test counts (from the Surefire and Failsafe reports, tiers/ included), the machine's load average over
+# each run (other builds slow it down; the CPU time much less) and, before and after, how fast its cores run
+# (core_speed in lib.sh: other tenants of the virtual machine slow them, and the CPU time with them). Not a test: it
+# prints figures.
 #   bench/verify-time.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +81,7 @@ for tool in cfn-lint moto; do
   [[ "$(python3 -c "import importlib.metadata as m; print(m.version('$tool'))" 2>/dev/null)" != "$(pinned "$tool")" ]] \
     || echo "$BENCH: $tool $(pinned "$tool") is in this machine's python3: the build uses it and installs none"
 done
+echo "$BENCH: a fixed Python loop took $(core_speed) of CPU before the runs (lib.sh core_speed)"
 measure cold
 if compgen -G "$cache/rootfs/*" >/dev/null; then
   echo "cold: built the Debian root file system itself ($(du -sh "$cache/rootfs" | cut -f1) in $cache/rootfs)"
@@ -86,3 +89,4 @@ else
   echo "cold: no Debian root file system built (not root: the host boot tests skipped)"
 fi
 measure warm
+echo "$BENCH: the same loop took $(core_speed) after them"

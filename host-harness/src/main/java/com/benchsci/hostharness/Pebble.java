@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,29 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Pebble, Let's Encrypt's test ACME server (Debian's package, unpacked by the build's {@link ToolCache}), as a process
@@ -72,34 +58,19 @@ public final class Pebble implements AutoCloseable {
   }
 
   /**
-   * The certificate Pebble serves its APIs with: self-signed for one IP address, made in this JVM with Bouncy Castle
-   * (a keytool process is a JVM start, about a second of CPU each) and written as the PEM files Pebble reads. Pebbles
-   * of one test may share it, so an ACME client trusts them all through one file.
+   * The certificate Pebble serves its APIs with: self-signed for one IP address ({@link SelfSignedCertificate}).
+   * Pebbles of one test may share it, so an ACME client trusts them all through one file.
    */
   public record ApiCertificate(Path certFile, Path keyFile) {
 
     public static ApiCertificate create(Path dir, String ipAddress) {
       try {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair key = generator.generateKeyPair();
-        X500Name name = new X500Name("CN=Pebble API " + ipAddress);
-        Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-            new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
-            Date.from(now.plus(Duration.ofDays(2))), name, key.getPublic());
-        builder.addExtension(Extension.subjectAlternativeName, false,
-            new GeneralNames(new GeneralName(GeneralName.iPAddress, ipAddress)));
-        X509Certificate certificate = new JcaX509CertificateConverter()
-            .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
-        ApiCertificate pem = new ApiCertificate(dir.resolve("pebble-api.pem"), dir.resolve("pebble-api-key.pem"));
-        Files.writeString(pem.certFile(), pem("CERTIFICATE", certificate.getEncoded()));
-        Files.writeString(pem.keyFile(), pem("PRIVATE KEY", key.getPrivate().getEncoded()));
-        return pem;
+        SelfSignedCertificate made = SelfSignedCertificate.create(dir.resolve("pebble-api.pem"),
+            dir.resolve("pebble-api-key.pem"), SelfSignedCertificate.Key.EC, "Pebble API " + ipAddress,
+            new GeneralName(GeneralName.iPAddress, ipAddress));
+        return new ApiCertificate(made.certFile(), made.keyFile());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write Pebble's API certificate in " + dir, e);
-      } catch (GeneralSecurityException | OperatorCreationException e) {
-        throw new IllegalStateException("cannot make Pebble's API certificate for " + ipAddress, e);
       }
     }
 
@@ -190,7 +161,7 @@ public final class Pebble implements AutoCloseable {
   public void suggestRenewal(X509Certificate certificate, Instant start, Instant end) {
     String pem;
     try {
-      pem = pem("CERTIFICATE", certificate.getEncoded());
+      pem = SelfSignedCertificate.pem("CERTIFICATE", certificate.getEncoded());
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot encode " + certificate.getSubjectX500Principal(), e);
     }
@@ -276,10 +247,5 @@ public final class Pebble implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(pem + " holds no certificate", e);
     }
-  }
-
-  private static String pem(String type, byte[] der) {
-    String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
   }
 }
