@@ -37,7 +37,7 @@ public final class HostCa implements AutoCloseable {
 
   /** Starts Pebble in {@code dir} on {@code network}. */
   public static HostCa start(TestNetwork network, Path dir) {
-    Pebble.ApiCertificate api = Pebble.ApiCertificate.create(dir, network.machineAddress());
+    SelfSignedCertificate api = Pebble.apiCertificate(dir, network.machineAddress());
     return new HostCa(Pebble.start(dir, network.machineAddress(), api, 80, SHORTLIVED), network);
   }
 

@@ -32,7 +32,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
  * Pebble, Let's Encrypt's test ACME server (Debian's package, unpacked by the build's {@link ToolCache}), as a process
  * listening on an address of this machine: loopback for the ACME client's own tests, a {@link TestNetwork}'s machine
  * address for the host tests. Its ACME API and management API listen on ports of their own, served with an
- * {@link ApiCertificate} for that address; it validates http-01 challenges on {@code validationPort} of the address
+ * {@link #apiCertificate} for that address; it validates http-01 challenges on {@code validationPort} of the address
  * in the order, and issues certificates with a {@code shortlived} profile of the validity asked for. Its root and
  * intermediate are new on every start. It dies with this JVM (parent-death signal). What the tests rely on:
  * docs/https.md, "Tested against Pebble".
@@ -46,9 +46,9 @@ public final class Pebble implements AutoCloseable {
   private final String address;
   private final int port;
   private final int managementPort;
-  private final ApiCertificate api;
+  private final SelfSignedCertificate api;
 
-  private Pebble(Process process, Path dir, String address, int port, int managementPort, ApiCertificate api) {
+  private Pebble(Process process, Path dir, String address, int port, int managementPort, SelfSignedCertificate api) {
     this.process = process;
     this.dir = dir;
     this.address = address;
@@ -58,24 +58,15 @@ public final class Pebble implements AutoCloseable {
   }
 
   /**
-   * The certificate Pebble serves its APIs with: self-signed for one IP address ({@link SelfSignedCertificate}).
-   * Pebbles of one test may share it, so an ACME client trusts them all through one file.
+   * The certificate Pebble serves its APIs with: self-signed for one IP address. Pebbles of one test may share it, so
+   * an ACME client trusts them all through one file.
    */
-  public record ApiCertificate(Path certFile, Path keyFile) {
-
-    public static ApiCertificate create(Path dir, String ipAddress) {
-      try {
-        SelfSignedCertificate made = SelfSignedCertificate.create(dir.resolve("pebble-api.pem"),
-            dir.resolve("pebble-api-key.pem"), SelfSignedCertificate.Key.EC, "Pebble API " + ipAddress,
-            new GeneralName(GeneralName.iPAddress, ipAddress));
-        return new ApiCertificate(made.certFile(), made.keyFile());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write Pebble's API certificate in " + dir, e);
-      }
-    }
-
-    X509Certificate certificate() {
-      return Pebble.read(certFile);
+  public static SelfSignedCertificate apiCertificate(Path dir, String ipAddress) {
+    try {
+      return SelfSignedCertificate.create(dir.resolve("pebble-api.pem"), dir.resolve("pebble-api-key.pem"),
+          SelfSignedCertificate.Key.EC, "Pebble API " + ipAddress, new GeneralName(GeneralName.iPAddress, ipAddress));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write Pebble's API certificate in " + dir, e);
     }
   }
 
@@ -83,7 +74,7 @@ public final class Pebble implements AutoCloseable {
    * Starts a Pebble in {@code dir} on {@code address}, validating http-01 on {@code validationPort} and issuing
    * {@code shortlived} certificates valid for {@code shortlived}.
    */
-  public static Pebble start(Path dir, String address, ApiCertificate api, int validationPort, Duration shortlived) {
+  public static Pebble start(Path dir, String address, SelfSignedCertificate api, int validationPort, Duration shortlived) {
     int port = FreePorts.on(address);
     int managementPort = FreePorts.on(address);
     Path log = dir.resolve("pebble.log");
@@ -128,7 +119,7 @@ public final class Pebble implements AutoCloseable {
     return URI.create("https://" + address + ":" + port + "/dir");
   }
 
-  public ApiCertificate api() {
+  public SelfSignedCertificate api() {
     return api;
   }
 
@@ -183,7 +174,7 @@ public final class Pebble implements AutoCloseable {
     try (OutputStream out = Files.newOutputStream(store)) {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
-      trust.setCertificateEntry("pebble", api.certificate());
+      trust.setCertificateEntry("pebble", read(api.certFile()));
       trust.store(out, TRUST_STORE_PASSWORD.toCharArray());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + store, e);
@@ -218,7 +209,7 @@ public final class Pebble implements AutoCloseable {
       SSLContext trust = SSLContext.getInstance("TLS");
       KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
       anchors.load(null, null);
-      anchors.setCertificateEntry("pebble-api", api.certificate());
+      anchors.setCertificateEntry("pebble-api", read(api.certFile()));
       TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(anchors);
       trust.init(null, factory.getTrustManagers(), null);

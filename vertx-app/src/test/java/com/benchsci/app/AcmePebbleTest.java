@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.benchsci.acme.AcmeMain;
 import com.benchsci.deployer.testing.StartsFirst;
 import com.benchsci.hostharness.Pebble;
+import com.benchsci.hostharness.SelfSignedCertificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class AcmePebbleTest {
   @TempDir Path dir;
   private final Map<String, String> env = new HashMap<>();
   private final List<Pebble> pebbles = new ArrayList<>();
-  private Pebble.ApiCertificate pebbleApi;
+  private SelfSignedCertificate pebbleApi;
   private Pebble pebble;
   private Path cert;
   private Path key;
@@ -60,7 +61,7 @@ class AcmePebbleTest {
   void hostFilesAndPebble() throws Exception {
     http = JavaCommand.freePort();
     https = JavaCommand.freePort();
-    pebbleApi = Pebble.ApiCertificate.create(Files.createDirectory(dir.resolve("pebble-api")), "127.0.0.1");
+    pebbleApi = Pebble.apiCertificate(Files.createDirectory(dir.resolve("pebble-api")), "127.0.0.1");
     pebble = pebble("pebble", LASTING);
     cert = Files.createDirectory(dir.resolve("tls")).resolve("cert.pem");
     key = dir.resolve("tls").resolve("key.pem");

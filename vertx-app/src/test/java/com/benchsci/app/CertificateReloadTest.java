@@ -3,6 +3,7 @@ package com.benchsci.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.benchsci.hostharness.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,9 +27,9 @@ class CertificateReloadTest {
 
   @Test
   void aReplacedPairIsServedToNewConnectionsWithoutAFailedRequest(@TempDir Path dir) throws Exception {
-    TestCertificate first = TestCertificate.create(Files.createDirectory(dir.resolve("first")));
-    TestCertificate second = TestCertificate.create(Files.createDirectory(dir.resolve("second")));
-    TestCertificate live = new TestCertificate(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+    SelfSignedCertificate first = TestCertificate.create(Files.createDirectory(dir.resolve("first")));
+    SelfSignedCertificate second = TestCertificate.create(Files.createDirectory(dir.resolve("second")));
+    SelfSignedCertificate live = new SelfSignedCertificate(dir.resolve("cert.pem"), dir.resolve("key.pem"));
     Files.copy(first.certFile(), live.certFile());
     Files.copy(first.keyFile(), live.keyFile());
     int https = JavaCommand.freePort();

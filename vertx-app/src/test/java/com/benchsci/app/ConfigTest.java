@@ -3,6 +3,7 @@ package com.benchsci.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.benchsci.hostharness.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("emulator")
 class ConfigTest {
   @TempDir static Path certDir;
-  private static TestCertificate cert;
+  private static SelfSignedCertificate cert;
 
   @BeforeAll
   static void makeCertificate() throws Exception {

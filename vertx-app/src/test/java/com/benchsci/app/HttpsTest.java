@@ -2,6 +2,7 @@ package com.benchsci.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.hostharness.SelfSignedCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemTrustOptions;
@@ -23,7 +24,7 @@ class HttpsTest {
 
   @Test
   void servesTheGreetingOverHttpsBesideHttp(Vertx vertx, @TempDir Path dir) throws Exception {
-    TestCertificate cert = TestCertificate.create(dir);
+    SelfSignedCertificate cert = TestCertificate.create(dir);
     Config config = Config.fromEnv(Map.of("HTTP_PORT", "0", "HTTPS_PORT", "0",
         "TLS_CERT_FILE", cert.certFile().toString(), "TLS_KEY_FILE", cert.keyFile().toString()));
     HelloVerticle verticle = new HelloVerticle(config, config.https().map(Config::readKeyCert), new Connections(100));

@@ -2,6 +2,7 @@ package com.benchsci.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.hostharness.SelfSignedCertificate;
 import java.io.BufferedInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +55,8 @@ class LeanStartTest {
    */
   @Test
   void servingLoadsNothingOfTheAcmeClient(@TempDir Path dir) throws Exception {
-    TestCertificate first = TestCertificate.create(Files.createDirectory(dir.resolve("first")));
-    TestCertificate second = TestCertificate.create(Files.createDirectory(dir.resolve("second")));
+    SelfSignedCertificate first = TestCertificate.create(Files.createDirectory(dir.resolve("first")));
+    SelfSignedCertificate second = TestCertificate.create(Files.createDirectory(dir.resolve("second")));
     Path challenges = Files.createDirectory(dir.resolve("challenges"));
     Files.writeString(challenges.resolve("token"), "token.thumbprint");
     Path log = dir.resolve("classes.log");
@@ -117,7 +118,7 @@ class LeanStartTest {
 
   /** The PBKDF2 iteration counts the JDK reports for the key store Vert.x builds from the PEM key at start. */
   private List<String> pkcs12IterationCounts(Path dir, List<String> flags) throws Exception {
-    TestCertificate certificate = TestCertificate.create(Files.createTempDirectory(dir, "cert"));
+    SelfSignedCertificate certificate = TestCertificate.create(Files.createTempDirectory(dir, "cert"));
     Path stderr = Files.createTempFile(dir, "stderr", ".txt");
     List<String> jvmFlags = new ArrayList<>(flags);
     jvmFlags.add("-Djava.security.debug=pkcs12");

@@ -3,6 +3,7 @@ package com.benchsci.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.benchsci.hostharness.SelfSignedCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.io.BufferedInputStream;
@@ -32,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(VertxExtension.class)
 class ProtocolHygieneTest {
   @TempDir static Path certDir;
-  private static TestCertificate cert;
+  private static SelfSignedCertificate cert;
   private HelloVerticle verticle;
 
   @BeforeAll

@@ -2,6 +2,7 @@ package com.benchsci.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.hostharness.SelfSignedCertificate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -71,7 +72,7 @@ class ReadinessTest {
   void readyComesOnceBothPortsListen(String kind, @TempDir Path dir) throws Exception {
     String name = kind.equals("path") ? dir.resolve("notify").toString() : "@hello-test-" + UUID.randomUUID();
     bind(name);
-    TestCertificate cert = TestCertificate.create(dir);
+    SelfSignedCertificate cert = TestCertificate.create(dir);
     int http = JavaCommand.freePort();
     int https = JavaCommand.freePort();
 

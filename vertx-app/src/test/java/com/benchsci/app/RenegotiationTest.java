@@ -2,6 +2,7 @@ package com.benchsci.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.benchsci.hostharness.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ class RenegotiationTest {
 
   @Test
   void aClientInitiatedRenegotiationOnTls12IsRefused(@TempDir Path dir) throws Exception {
-    TestCertificate cert = TestCertificate.create(dir);
+    SelfSignedCertificate cert = TestCertificate.create(dir);
     int https = JavaCommand.freePort();
     Process app = processes.start(JavaCommand.process(JavaCommand.of(Main.class), Map.of("HTTP_PORT", "0",
             "HTTPS_PORT", String.valueOf(https), "TLS_CERT_FILE", cert.certFile().toString(), "TLS_KEY_FILE",
