@@ -74,7 +74,8 @@ public final class Pebble implements AutoCloseable {
    * Starts a Pebble in {@code dir} on {@code address}, validating http-01 on {@code validationPort} and issuing
    * {@code shortlived} certificates valid for {@code shortlived}.
    */
-  public static Pebble start(Path dir, String address, SelfSignedCertificate api, int validationPort, Duration shortlived) {
+  public static Pebble start(Path dir, String address, SelfSignedCertificate api, int validationPort,
+      Duration shortlived) {
     int port = FreePorts.on(address);
     int managementPort = FreePorts.on(address);
     Path log = dir.resolve("pebble.log");
