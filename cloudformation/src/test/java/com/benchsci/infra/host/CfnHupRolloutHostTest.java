@@ -67,8 +67,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the CA's root and nothing else (no flag about certificates), shows the greeting (target/host-page-https.png). They
  * come before the rollout, inside the minute that the rollout waits for cfn-hup's next check anyway (the deploy of
  * the new jar and cfn-hup's check decide when it starts, not these): the class took about 10 s less. Their HTTPS load
- * is paced ({@link WrkLoad#steady}), so it does not starve HostBootTest's rollout beside this class: flat out it once
- * made that rollout's wrk count 16 answers later than its 2 s timeout.
+ * is paced ({@link WrkLoad#steady}), so it does not starve HostBootTest's loads beside this class: flat out it once
+ * made a rollout's wrk there count 16 answers later than its 2 s timeout. This class's rollout is the build's only one
+ * of a new jar: HostBootTest, which applies the same cfn-init content without cfn-hup, rolls out a broken jar only.
  *
  * <p>What cfn-hup does is AWS's documented behaviour (cfn-hup reference,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/cfn-hup.html, and aws-cfn-bootstrap's source):
@@ -312,6 +313,12 @@ class CfnHupRolloutHostTest {
     assertThat(log).as("cfn-hup's log").doesNotContain("will retry on next iteration");
     assertThat(servedJarSha256()).as("the jar the host serves after cfn-hup's hook%n%s", diagnostics())
         .isEqualTo(BootedHost.sha256(v2));
+    // What a reboot starts (HostBootTest#aRebootBringsItBack): the new slot's unit is enabled, the drained one's not.
+    String servingAfter = servingSlot();
+    assertThat(List.of("a", "b").stream().filter(slot -> host.exec(CHECK_TIMEOUT, "systemctl", "is-enabled",
+        "hello@" + slot + ".service").out().strip().equals("enabled")).toList())
+        .as("the enabled slots after the rollout from %s to %s%n%s", servingBefore, servingAfter, diagnostics())
+        .containsExactly(servingAfter);
     for (WrkLoad.Counts count : counts) {
       System.out.printf("[cfn-hup-rollout] during the rollout through cfn-hup: %d failed of %d requests%n",
           count.failed(), count.requests());

@@ -11,6 +11,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,33 +31,29 @@ import software.amazon.awssdk.services.s3.model.Bucket;
 @Tag("emulator")
 class MotoServerTest {
 
+  /**
+   * Each server is reached at the port it chose itself, so servers started side by side never share state; each
+   * answers the APIs the deployer calls, and is gone once closed.
+   */
   @Test
-  void startsAnsweringTheCloudFormationApiAndStops() {
-    MotoServer moto = MotoServer.start(Tools.cache(), Path.of("target/moto-server-test.log"));
-    try (moto;
-        CloudFormationClient cfn = CloudFormationClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .build()) {
-      assertThat(cfn.describeStacks().stacks()).isEmpty();
-    }
-    assertThat(ProcessHandle.of(moto.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-  }
-
-  /** Each server is reached at the port it chose itself, so servers started side by side never share state. */
-  @Test
-  void serversStartedTogetherEachAnswerOnTheirOwnPort() throws Exception {
+  void serversStartedTogetherEachAnswerOnTheirOwnPortAndStopWhenClosed() throws Exception {
     CompletableFuture<MotoServer> first = CompletableFuture.supplyAsync(
         () -> MotoServer.start(Tools.cache(), Path.of("target/moto-server-test-1.log")));
     CompletableFuture<MotoServer> second = CompletableFuture.supplyAsync(
         () -> MotoServer.start(Tools.cache(), Path.of("target/moto-server-test-2.log")));
+    List<Long> pids = new ArrayList<>();
     try (MotoServer one = first.get(); MotoServer two = second.get();
-        S3Client s3One = s3(one); S3Client s3Two = s3(two)) {
+        S3Client s3One = s3(one); S3Client s3Two = s3(two); CloudFormationClient cfn = cloudFormation(two)) {
+      pids.addAll(List.of(one.pid(), two.pid()));
       assertThat(one.port()).isNotEqualTo(two.port());
       s3One.createBucket(b -> b.bucket("only-in-the-first"));
       assertThat(s3Two.listBuckets().buckets()).isEmpty();
       assertThat(s3One.listBuckets().buckets()).extracting(Bucket::name).containsExactly("only-in-the-first");
+      assertThat(cfn.describeStacks().stacks()).isEmpty();
+    }
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("moto %d once closed", pid)
+          .isFalse();
     }
   }
 
@@ -95,6 +93,14 @@ class MotoServerTest {
         .matcher(log);
     assertThat(port.find()).as("moto's log names its port").isTrue();
     return Integer.parseInt(port.group(1));
+  }
+
+  private static CloudFormationClient cloudFormation(MotoServer moto) {
+    return CloudFormationClient.builder()
+        .endpointOverride(moto.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .build();
   }
 
   private static S3Client s3(MotoServer moto) {
