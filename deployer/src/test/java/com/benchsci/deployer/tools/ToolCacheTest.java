@@ -144,6 +144,36 @@ class ToolCacheTest {
     assertThat(output(command).lines()).containsExactlyElementsOf(templates);
   }
 
+  /**
+   * moto's ids after {@link ToolCache#MOTO_SPEEDUPS}: as many lowercase hex digits as moto asks for, each digit equally
+   * likely, drawn from moto's own generator (seeding it repeats them), and in the resources it makes.
+   */
+  @Test
+  void motosIdsKeepTheirLengthAlphabetAndGenerator() throws Exception {
+    String out = output(List.of(tools.motoServer().get(0), "-c", ToolCache.MOTO_SPEEDUPS + """
+        import collections, re
+        from moto.ec2.utils import random_id, random_resource_id, random_vpc_id
+        from moto.moto_api._internal import mock_random
+        for size in range(1, 33):
+            assert re.fullmatch("[0-9a-f]{%d}" % size, random_resource_id(size)), size
+        assert re.fullmatch("vpc-[0-9a-f]{17}", random_vpc_id())
+        counts = collections.Counter("".join(random_resource_id(17) for _ in range(20000)))
+        assert sorted(counts) == moto.ec2.utils.HEX_CHARS, counts
+        assert max(counts.values()) / min(counts.values()) < 1.1, counts
+        mock_random.seed(7)
+        first = random_id("vol")
+        mock_random.seed(7)
+        assert random_id("vol") == first
+        from moto.ec2 import ec2_backends
+        backend = ec2_backends["123456789012"]["us-east-1"]
+        snapshots = {image.ebs_snapshot.id for image in backend.amis.values()}
+        assert len(snapshots) == len(backend.amis) > 1000, len(snapshots)
+        assert all(re.fullmatch("snap-[0-9a-f]{17}", s) for s in snapshots)
+        print("ids ok")
+        """));
+    assertThat(out).isEqualTo("ids ok");
+  }
+
   private static String output(List<String> command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
