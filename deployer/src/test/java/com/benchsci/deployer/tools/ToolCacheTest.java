@@ -145,14 +145,17 @@ class ToolCacheTest {
   }
 
   /**
-   * moto's ids after {@link ToolCache#MOTO_SPEEDUPS}: as many lowercase hex digits as moto asks for, each digit equally
-   * likely, drawn from moto's own generator (seeding it repeats them), and in the resources it makes.
+   * moto's ids after {@link ToolCache#MOTO_SPEEDUPS}, which replaces how they are drawn once moto imports its EC2
+   * module: as many lowercase hex digits as moto asks for, each digit equally likely, drawn from moto's own generator
+   * (seeding it repeats them), and in the resources it makes.
    */
   @Test
   void motosIdsKeepTheirLengthAlphabetAndGenerator() throws Exception {
     String out = output(List.of(tools.motoServer().get(0), "-c", ToolCache.MOTO_SPEEDUPS + """
         import collections, re
+        assert "moto.ec2.utils" not in sys.modules, "imported before moto needs it"
         from moto.ec2.utils import random_id, random_resource_id, random_vpc_id
+        assert random_resource_id.__module__ != "moto.ec2.utils", "moto's own, not replaced"
         from moto.moto_api._internal import mock_random
         for size in range(1, 33):
             assert re.fullmatch("[0-9a-f]{%d}" % size, random_resource_id(size)), size
