@@ -144,8 +144,9 @@ public final class ToolCache {
    *       replaced as moto imports its EC2 module: importing it up front would cost a server that never serves EC2
    *       about 1.4 s of CPU before its first answer.
    * </ul>
-   * Should an upgrade of moto or PyYAML drop one of these names, the server exits at once with an AttributeError and
-   * every emulator test fails.
+   * Should an upgrade of moto or PyYAML drop a name the first two use, the server exits at once with an
+   * AttributeError; one the third uses ({@code random} in moto's EC2 module), the first EC2 call fails. Either way
+   * every emulator test fails, and ToolCacheTest names which.
    */
   static final String MOTO_SPEEDUPS = """
       import moto.backends

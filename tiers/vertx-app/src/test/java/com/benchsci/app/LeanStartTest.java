@@ -38,12 +38,13 @@ class LeanStartTest {
    * Serving HTTP, HTTPS's key store, a challenge answer and a new certificate swapped in: Netty's allocator serves the
    * request without Flight Recorder, Vert.x holds the key with one PBKDF2 round, and nothing of the ACME client the
    * jar also carries (com.benchsci.acme and what it brings: acme4j, jose4j, Bouncy Castle, SLF4J) is loaded: its
-   * classes cost the serving JVM nothing, and Netty and Vert.x, which would take SLF4J when they find it, log as before.
+   * classes cost the serving JVM nothing, and Netty and Vert.x, which would take SLF4J when they find it, log as
+   * before.
    */
   @Test
   void servingLeavesFlightRecorderAndTheAcmeClientAloneAndHoldsTheKeyWithOnePbkdf2Round(@TempDir Path dir)
       throws Exception {
-    Served served = serve(dir, List.of(), true);
+    Served served = serve(dir, List.of());
 
     assertThat(served.classes()).contains("io.netty.buffer.AdaptivePoolingAllocator",
         "com.benchsci.app.CertificateReload ").doesNotContain(JFR_METADATA)
@@ -55,8 +56,7 @@ class LeanStartTest {
   /** The same work with the two flags that ask for what the app spares: both come back. */
   @Test
   void flagsThatAskForFlightRecorderAndTenThousandRoundsGetThem(@TempDir Path dir) throws Exception {
-    Served served = serve(dir, List.of("-Dio.netty.jfr.enabled=true", "-Dkeystore.pkcs12.keyPbeIterationCount=10000"),
-        false);
+    Served served = serve(dir, List.of("-Dio.netty.jfr.enabled=true", "-Dkeystore.pkcs12.keyPbeIterationCount=10000"));
 
     assertThat(served.classes()).as("Netty's allocator events, asked for").contains(JFR_METADATA);
     assertThat(served.pbkdf2Rounds()).isNotEmpty().containsOnly("10000");
@@ -87,10 +87,9 @@ class LeanStartTest {
 
   /**
    * Starts the app with {@code flags}, logging each class it loads and the JDK's {@code pkcs12} debug output; it
-   * answers one request on HTTP (a challenge answer) and, if {@code swap}, picks up a new certificate; then it is
-   * stopped.
+   * answers one request on HTTP (a challenge answer), picks up a new certificate, and is stopped.
    */
-  private Served serve(Path dir, List<String> flags, boolean swap) throws Exception {
+  private Served serve(Path dir, List<String> flags) throws Exception {
     SelfSignedCertificate first = TestCertificate.create(Files.createDirectory(dir.resolve("first")));
     SelfSignedCertificate second = TestCertificate.create(Files.createDirectory(dir.resolve("second")));
     Path challenges = Files.createDirectory(dir.resolve("challenges"));
@@ -110,11 +109,9 @@ class LeanStartTest {
           .getBytes(StandardCharsets.US_ASCII));
       assertThat(RawResponse.read(new BufferedInputStream(socket.getInputStream())).status()).isEqualTo(200);
     }
-    if (swap) {
-      Files.move(second.keyFile(), first.keyFile(), StandardCopyOption.REPLACE_EXISTING);
-      Files.move(second.certFile(), first.certFile(), StandardCopyOption.REPLACE_EXISTING);
-      stdout.next(line -> line.startsWith("certificate reloaded"));
-    }
+    Files.move(second.keyFile(), first.keyFile(), StandardCopyOption.REPLACE_EXISTING);
+    Files.move(second.certFile(), first.certFile(), StandardCopyOption.REPLACE_EXISTING);
+    stdout.next(line -> line.startsWith("certificate reloaded"));
     stop(app);
     // e.g. "pkcs12: Retrieved a protected private key at alias 'key' (PBEWithHmacSHA256AndAES_256 iterations: 1)"
     List<String> rounds = Files.readAllLines(stderr).stream().filter(line -> line.contains(" iterations: "))
